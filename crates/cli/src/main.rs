@@ -1,0 +1,2 @@
+//! The `trustlint` command-line tool.
+fn main() {}

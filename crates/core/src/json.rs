@@ -1,0 +1,1 @@
+//! A span-recording JSON reader (being written).

@@ -1,0 +1,1 @@
+//! Matching primitives for condition operators (being written).
