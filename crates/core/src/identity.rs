@@ -1,0 +1,357 @@
+//! The identities whose access is asked about, and the STS requests they make
+//! (SEMANTICS.md §2.2, §4.3–§4.4, §5; INTERFACE.md `can-assume`).
+
+use crate::eval::{self, Decision, Evaluation, Request, RequestContext, RequestPrincipal};
+use crate::policy::TrustPolicy;
+
+/// The service principal of EKS Pod Identity.
+pub const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
+/// The action of web identity federation.
+pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
+/// The action of role assumption by AWS and service principals.
+pub const ASSUME_ROLE: &str = "sts:AssumeRole";
+/// The action needed to pass session tags.
+pub const TAG_SESSION: &str = "sts:TagSession";
+/// The default audience of IRSA tokens.
+pub const DEFAULT_AUDIENCE: &str = "sts.amazonaws.com";
+
+/// A Kubernetes service account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceAccount {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl ServiceAccount {
+    /// Parse `namespace/name`.
+    ///
+    /// # Errors
+    /// When the text is not two non-empty parts separated by one `/`.
+    pub fn parse(text: &str) -> Result<Self, IdentityError> {
+        match text.split_once('/') {
+            Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('/') => {
+                Ok(Self { namespace: ns.to_owned(), name: name.to_owned() })
+            }
+            _ => Err(IdentityError::new(format!(
+                "service account `{text}` is not of the form `namespace/name`"
+            ))),
+        }
+    }
+
+    /// The token subject: `system:serviceaccount:<namespace>:<name>`.
+    #[must_use]
+    pub fn subject(&self) -> String {
+        format!("system:serviceaccount:{}:{}", self.namespace, self.name)
+    }
+}
+
+/// A wrong identity description (bad issuer, bad service account …).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct IdentityError {
+    /// What is wrong.
+    pub message: String,
+}
+
+impl IdentityError {
+    fn new(message: String) -> Self {
+        Self { message }
+    }
+}
+
+/// An OIDC issuer, from its URL or its IAM provider ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issuer {
+    /// The issuer URL without `https://`: the provider path and the condition-key prefix.
+    pub prefix: String,
+    /// The partition, when the ARN gave it.
+    pub partition: Option<String>,
+    /// The account, when the ARN gave it.
+    pub account: Option<String>,
+}
+
+impl Issuer {
+    /// Parse an issuer URL (`https://…`) or a provider ARN (`arn:…:iam::<account>:oidc-provider/…`).
+    ///
+    /// # Errors
+    /// When the text is neither.
+    pub fn parse(text: &str) -> Result<Self, IdentityError> {
+        if let Some(rest) = text.strip_prefix("arn:") {
+            let mut parts = rest.splitn(5, ':');
+            let partition = parts.next().unwrap_or("");
+            let service = parts.next().unwrap_or("");
+            let _region = parts.next();
+            let account = parts.next().unwrap_or("");
+            let resource = parts.next().unwrap_or("");
+            let Some(prefix) = resource.strip_prefix("oidc-provider/") else {
+                return Err(IdentityError::new(format!(
+                    "`{text}` is not an OIDC provider ARN (`arn:aws:iam::<account>:oidc-provider/<issuer>`)"
+                )));
+            };
+            if service != "iam" || prefix.is_empty() {
+                return Err(IdentityError::new(format!("`{text}` is not an IAM OIDC provider ARN")));
+            }
+            return Ok(Self {
+                prefix: prefix.to_owned(),
+                partition: Some(partition.to_owned()),
+                account: Some(account.to_owned()).filter(|a| !a.is_empty()),
+            });
+        }
+        let Some(prefix) = text.strip_prefix("https://") else {
+            return Err(IdentityError::new(format!(
+                "issuer `{text}` must be an `https://` URL or an OIDC provider ARN"
+            )));
+        };
+        if prefix.is_empty() {
+            return Err(IdentityError::new("the issuer URL has no host".to_owned()));
+        }
+        Ok(Self { prefix: prefix.to_owned(), partition: None, account: None })
+    }
+
+    /// The partition the issuer's domain implies: `aws-cn` for `.amazonaws.com.cn`, `aws-us-gov`
+    /// for a `us-gov-` region, else `aws`.
+    #[must_use]
+    pub fn implied_partition(&self) -> &str {
+        if let Some(p) = &self.partition {
+            return p;
+        }
+        let host = self.prefix.split('/').next().unwrap_or("");
+        if host.ends_with(".amazonaws.com.cn") {
+            "aws-cn"
+        } else if host.contains(".us-gov-") {
+            "aws-us-gov"
+        } else {
+            "aws"
+        }
+    }
+
+    /// The issuer URL.
+    #[must_use]
+    pub fn url(&self) -> String {
+        format!("https://{}", self.prefix)
+    }
+}
+
+/// Who asks to assume the role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// `sts:AssumeRoleWithWebIdentity` with an OIDC token.
+    WebIdentity {
+        /// The token's issuer.
+        issuer: Issuer,
+        /// The token's `sub`.
+        sub: String,
+        /// The token's `aud` values.
+        aud: Vec<String>,
+    },
+    /// EKS Pod Identity: `sts:AssumeRole` (+ `sts:TagSession`) by `pods.eks.amazonaws.com`.
+    PodIdentity {
+        /// Session tags, in order (later entries override earlier ones with the same key).
+        tags: Vec<(String, String)>,
+        /// Whether the association passes session tags (false: `disableSessionTags`).
+        session_tags: bool,
+    },
+    /// An IAM principal (role chaining, cross-account), asking for `sts:AssumeRole` unless
+    /// [`Query::actions`] says otherwise.
+    Aws {
+        /// The principal's ARN.
+        principal: String,
+    },
+}
+
+impl Identity {
+    /// Pod Identity session tags for a cluster and service account.
+    #[must_use]
+    pub fn pod_identity_tags(cluster_arn: Option<&str>, sa: Option<&ServiceAccount>) -> Vec<(String, String)> {
+        let mut tags = Vec::new();
+        if let Some(arn) = cluster_arn {
+            tags.push(("eks-cluster-arn".to_owned(), arn.to_owned()));
+            if let Some(name) = arn.rsplit_once(":cluster/").map(|(_, n)| n) {
+                tags.push(("eks-cluster-name".to_owned(), name.to_owned()));
+            }
+        }
+        if let Some(sa) = sa {
+            tags.push(("kubernetes-namespace".to_owned(), sa.namespace.clone()));
+            tags.push(("kubernetes-service-account".to_owned(), sa.name.clone()));
+        }
+        tags
+    }
+}
+
+/// A question: may this identity, with this request context, assume the role?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// The identity.
+    pub identity: Identity,
+    /// The role's account, if given (else taken from the input or the policy).
+    pub account: Option<String>,
+    /// The partition, if given (else implied by the issuer, or `aws`).
+    pub partition: Option<String>,
+    /// Further request keys (`aws:SourceAccount`, …); a key may carry several values.
+    pub context: Vec<(String, Vec<String>)>,
+    /// The actions to authorise, when not the identity's defaults (web identity:
+    /// `sts:AssumeRoleWithWebIdentity`; Pod Identity: `sts:AssumeRole` and, with session tags,
+    /// `sts:TagSession`; AWS principals: `sts:AssumeRole`). All must be allowed.
+    pub actions: Vec<String>,
+}
+
+/// The answer for one role, per required action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The combined decision (allowed only when every required action is).
+    pub decision: Decision,
+    /// Each required action with its request and evaluation.
+    pub actions: Vec<ActionAnswer>,
+    /// Facts the user should know about the request (e.g. which account was assumed).
+    pub notes: Vec<String>,
+}
+
+/// One required authorisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionAnswer {
+    /// The request evaluated.
+    pub request: Request,
+    /// Its evaluation.
+    pub evaluation: Evaluation,
+}
+
+/// Multi-valued keys by nature (SEMANTICS.md §2.5).
+fn is_multi_valued_key(key: &str) -> bool {
+    key.eq_ignore_ascii_case("aws:TagKeys") || key.to_ascii_lowercase().ends_with(":amr")
+}
+
+impl Query {
+    /// The requests this query makes against a role whose account is `role_account` (if the
+    /// input says) and whose trust policy is `policy`, plus notes on the defaults applied.
+    #[must_use]
+    pub fn requests(&self, policy: Option<&TrustPolicy>, role_account: Option<&str>) -> (Vec<Request>, Vec<String>) {
+        let mut notes = Vec::new();
+        let mut context = RequestContext::new();
+        let (principal, actions) = match &self.identity {
+            Identity::WebIdentity { issuer, sub, aud } => {
+                let account = self
+                    .account
+                    .clone()
+                    .or_else(|| issuer.account.clone())
+                    .or_else(|| role_account.map(str::to_owned))
+                    .or_else(|| {
+                        let found = policy.and_then(|p| provider_account(p, &issuer.prefix));
+                        if let Some(a) = &found {
+                            notes.push(format!("assumed the role is in account {a}, the account of the policy's provider ARN (give --account to change)"));
+                        }
+                        found
+                    });
+                let account = account.unwrap_or_else(|| {
+                    notes.push("the role's account is unknown and the policy names no OIDC provider ARN; give --account".to_owned());
+                    "000000000000".to_owned()
+                });
+                let partition = self.partition.clone().unwrap_or_else(|| issuer.implied_partition().to_owned());
+                let arn = format!("arn:{partition}:iam::{account}:oidc-provider/{}", issuer.prefix);
+                context.set(format!("{}:sub", issuer.prefix), sub.clone());
+                context.set_values(format!("{}:aud", issuer.prefix), aud.clone(), false);
+                (RequestPrincipal::Federated(arn), vec![ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned()])
+            }
+            Identity::PodIdentity { tags, session_tags } => {
+                let mut actions = vec![ASSUME_ROLE.to_owned()];
+                if *session_tags {
+                    actions.push(TAG_SESSION.to_owned());
+                    let mut keys: Vec<String> = Vec::new();
+                    for (k, v) in tags {
+                        context.set(format!("aws:RequestTag/{k}"), v.clone());
+                        if let Some(pos) = keys.iter().position(|e| e.eq_ignore_ascii_case(k)) {
+                            keys.remove(pos);
+                        }
+                        keys.push(k.clone());
+                    }
+                    if keys.is_empty() {
+                        notes.push("no session tags were given: EKS always sets `eks-cluster-arn`, `eks-cluster-name`, `kubernetes-namespace`, `kubernetes-service-account`, `kubernetes-pod-name` and `kubernetes-pod-uid` (give --cluster-arn, --sa or --tag)".to_owned());
+                    } else {
+                        context.set_values("aws:TagKeys", keys, true);
+                    }
+                }
+                (RequestPrincipal::Service(POD_IDENTITY_SERVICE.to_owned()), actions)
+            }
+            Identity::Aws { principal } => {
+                if let Some(account) = eval::principal_account(principal) {
+                    context.set("aws:PrincipalAccount", account);
+                }
+                if principal.contains(":iam::") {
+                    context.set("aws:PrincipalArn", principal.clone());
+                }
+                (RequestPrincipal::Aws(principal.clone()), vec![ASSUME_ROLE.to_owned()])
+            }
+        };
+        for (k, values) in &self.context {
+            let multi = is_multi_valued_key(k);
+            context.set_values(k.clone(), values.clone(), multi);
+        }
+        let actions = if self.actions.is_empty() { actions } else { self.actions.clone() };
+        let requests = actions
+            .into_iter()
+            .map(|action| Request { principal: principal.clone(), action, context: context.clone() })
+            .collect();
+        (requests, notes)
+    }
+
+    /// Evaluate the query against `policy`.
+    #[must_use]
+    pub fn answer(&self, policy: &TrustPolicy, role_account: Option<&str>) -> Answer {
+        let (requests, notes) = self.requests(Some(policy), role_account);
+        let actions: Vec<ActionAnswer> = requests
+            .into_iter()
+            .map(|request| {
+                let evaluation = eval::explain(policy, &request);
+                ActionAnswer { request, evaluation }
+            })
+            .collect();
+        let decision = Decision::all(actions.iter().map(|a| a.evaluation.decision));
+        Answer { decision, actions, notes }
+    }
+}
+
+/// The account of the policy's `Federated` provider ARN for `prefix`, else of its first OIDC
+/// provider ARN.
+fn provider_account(policy: &TrustPolicy, prefix: &str) -> Option<String> {
+    let account_of = |arn: &str| -> Option<String> {
+        let mut parts = arn.splitn(6, ':');
+        let _ = (parts.next(), parts.next(), parts.next(), parts.next());
+        let account = parts.next()?;
+        let resource = parts.next()?;
+        resource.starts_with("oidc-provider/").then(|| account.to_owned())
+    };
+    let federated: Vec<&str> = policy.federated_principals().map(|e| e.value.as_str()).collect();
+    federated
+        .iter()
+        .find(|v| v.ends_with(&format!(":oidc-provider/{prefix}")))
+        .and_then(|v| account_of(v))
+        .or_else(|| federated.iter().find_map(|v| account_of(v)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuers() {
+        let i = Issuer::parse("https://oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC").unwrap();
+        assert_eq!(i.prefix, "oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC");
+        assert_eq!(i.implied_partition(), "aws-cn");
+        let i = Issuer::parse("https://oidc.eks.us-gov-west-1.amazonaws.com/id/ABC").unwrap();
+        assert_eq!(i.implied_partition(), "aws-us-gov");
+        let i = Issuer::parse("arn:aws:iam::111122223333:oidc-provider/s3.eu-west-1.amazonaws.com/b").unwrap();
+        assert_eq!(i.prefix, "s3.eu-west-1.amazonaws.com/b");
+        assert_eq!(i.account.as_deref(), Some("111122223333"));
+        assert!(Issuer::parse("oidc.eks.x").is_err());
+        assert!(Issuer::parse("arn:aws:iam::1:role/x").is_err());
+    }
+
+    #[test]
+    fn service_accounts() {
+        assert_eq!(ServiceAccount::parse("ns/sa").unwrap().subject(), "system:serviceaccount:ns:sa");
+        assert!(ServiceAccount::parse("ns").is_err());
+        assert!(ServiceAccount::parse("/sa").is_err());
+        assert!(ServiceAccount::parse("a/b/c").is_err());
+    }
+}

@@ -1,0 +1,284 @@
+//! Recognising the JSON inputs of INTERFACE.md and extracting their trust policies, with spans
+//! that point into the user's file even when a policy is embedded as a (URL-encoded) string.
+
+use crate::diagnostic::{code, Finding, Severity};
+use crate::json::{self, Node, Value};
+use crate::policy::{parse::json_error_finding, parse_policy_node, ParsedPolicy};
+use crate::source::Span;
+
+/// What kind of document a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// A bare trust policy.
+    Policy,
+    /// `aws iam get-role` output.
+    GetRole,
+    /// `aws iam get-account-authorization-details` output.
+    AuthorizationDetails,
+    /// `aws iam list-roles` output.
+    ListRoles,
+    /// Valid JSON that is none of the above.
+    Unrecognized,
+    /// Not valid JSON.
+    Invalid,
+}
+
+impl InputKind {
+    /// A short name for messages.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Policy => "trust policy",
+            InputKind::GetRole => "get-role output",
+            InputKind::AuthorizationDetails => "get-account-authorization-details output",
+            InputKind::ListRoles => "list-roles output",
+            InputKind::Unrecognized => "unrecognized JSON",
+            InputKind::Invalid => "invalid JSON",
+        }
+    }
+}
+
+/// A policy held as a string inside the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embedded {
+    /// The decoded policy text.
+    pub text: String,
+    /// For every byte of `text` (and one past the end), the byte offset in the file it came from.
+    pub map: Vec<usize>,
+    /// Whether the string was URL-encoded.
+    pub url_encoded: bool,
+}
+
+/// One trust policy found in an input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicySource {
+    /// The role name (or other name the input gives), if any.
+    pub name: Option<String>,
+    /// The role ARN, if the input gives it.
+    pub arn: Option<String>,
+    /// The role's account (from its ARN), if known.
+    pub account: Option<String>,
+    /// The policy and its problems. Finding spans point into the file; model spans point into
+    /// [`PolicySource::text`].
+    pub parsed: ParsedPolicy,
+    /// The decoded text when the policy is embedded as a string.
+    pub embedded: Option<Embedded>,
+}
+
+impl PolicySource {
+    /// The text that the model's spans point into: the decoded embedded text, or `file`.
+    #[must_use]
+    pub fn text<'a>(&'a self, file: &'a str) -> &'a str {
+        self.embedded.as_ref().map_or(file, |e| e.text.as_str())
+    }
+
+    /// Map a model span to a span in the file.
+    #[must_use]
+    pub fn file_span(&self, span: Span) -> Span {
+        match &self.embedded {
+            None => span,
+            Some(e) => map_span(&e.map, span),
+        }
+    }
+}
+
+fn map_span(map: &[usize], span: Span) -> Span {
+    let last = map.last().copied().unwrap_or(0);
+    let start = map.get(span.start).copied().unwrap_or(last);
+    let end = map.get(span.end).copied().unwrap_or(last).max(start);
+    Span::new(start, end)
+}
+
+/// Everything found in one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// What the file is.
+    pub kind: InputKind,
+    /// The trust policies it holds.
+    pub policies: Vec<PolicySource>,
+    /// Problems with the file itself (not with a policy).
+    pub findings: Vec<Finding>,
+}
+
+/// Read one file's bytes.
+#[must_use]
+pub fn read_input(bytes: &[u8]) -> Input {
+    let root = match json::parse(bytes) {
+        Ok(root) => root,
+        Err(err) => {
+            return Input {
+                kind: InputKind::Invalid,
+                policies: vec![PolicySource {
+                    name: None,
+                    arn: None,
+                    account: None,
+                    parsed: ParsedPolicy { policy: None, findings: vec![json_error_finding(&err)] },
+                    embedded: None,
+                }],
+                findings: Vec::new(),
+            };
+        }
+    };
+    let text = std::str::from_utf8(bytes).unwrap_or("");
+    read_node(&root, text)
+}
+
+fn read_node(root: &Node, text: &str) -> Input {
+    let mut input = Input { kind: InputKind::Unrecognized, policies: Vec::new(), findings: Vec::new() };
+    let Some(_) = root.as_object() else { return input };
+    if let Some(role) = root.get("Role").filter(|r| r.as_object().is_some()) {
+        input.kind = InputKind::GetRole;
+        role_entry(role, text, &mut input);
+    } else if let Some(list) = root.get("RoleDetailList") {
+        input.kind = InputKind::AuthorizationDetails;
+        for role in list.as_array().unwrap_or(&[]) {
+            role_entry(role, text, &mut input);
+        }
+    } else if let Some(list) = root.get("Roles") {
+        input.kind = InputKind::ListRoles;
+        for role in list.as_array().unwrap_or(&[]) {
+            role_entry(role, text, &mut input);
+        }
+    } else if root.get("Statement").is_some() || root.get("Version").is_some() {
+        input.kind = InputKind::Policy;
+        input.policies.push(PolicySource {
+            name: None,
+            arn: None,
+            account: None,
+            parsed: parse_policy_node(root, text),
+            embedded: None,
+        });
+    }
+    input
+}
+
+fn role_entry(role: &Node, text: &str, input: &mut Input) {
+    let name = role.get("RoleName").and_then(Node::as_str).map(str::to_owned);
+    let arn = role.get("Arn").and_then(Node::as_str).map(str::to_owned);
+    let account = arn
+        .as_deref()
+        .and_then(|a| a.split(':').nth(4))
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned);
+    let Some(doc) = role.get("AssumeRolePolicyDocument") else {
+        input.findings.push(
+            Finding::new(
+                code::MISSING_ELEMENT,
+                Severity::Info,
+                role.span,
+                format!("role `{}` has no `AssumeRolePolicyDocument`", name.as_deref().unwrap_or("?")),
+            )
+            .with_help("export roles with `aws iam get-account-authorization-details --filter Role`"),
+        );
+        return;
+    };
+    let (parsed, embedded) = match &doc.value {
+        Value::Object(_) => (parse_policy_node(doc, text), None),
+        Value::String(_) => embedded_policy(doc, text),
+        _ => (
+            ParsedPolicy {
+                policy: None,
+                findings: vec![Finding::new(
+                    code::INVALID_VALUE,
+                    Severity::Error,
+                    doc.span,
+                    format!("`AssumeRolePolicyDocument` must be an object or a string, found {}", doc.kind_name()),
+                )
+                .rejected_by_iam()],
+            },
+            None,
+        ),
+    };
+    input.policies.push(PolicySource { name, arn, account, parsed, embedded });
+}
+
+/// A policy given as a JSON string, possibly URL-encoded (the raw IAM API form).
+fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<Embedded>) {
+    let base = doc.span.start + 1;
+    let raw = text.get(base..doc.span.end.saturating_sub(1)).unwrap_or("");
+    let Some((unescaped, map1)) = json::unescape_with_map(raw) else {
+        return (ParsedPolicy { policy: None, findings: Vec::new() }, None);
+    };
+    let trimmed = unescaped.trim_start();
+    let url_encoded = trimmed.len() >= 3 && trimmed.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("%7B"));
+    let (decoded_bytes, map2) = if url_encoded {
+        percent_decode(&unescaped)
+    } else {
+        (unescaped.as_bytes().to_vec(), (0..=unescaped.len()).collect())
+    };
+    let map: Vec<usize> = map2
+        .iter()
+        .map(|&i| base + map1.get(i).copied().unwrap_or(raw.len()))
+        .collect();
+    let decoded = match String::from_utf8(decoded_bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let at = map.get(e.utf8_error().valid_up_to()).copied().unwrap_or(doc.span.start);
+            let f = Finding::new(
+                code::INVALID_JSON,
+                Severity::Error,
+                Span::new(at, at + 1),
+                "the URL-encoded policy decodes to text that is not valid UTF-8",
+            )
+            .rejected_by_iam();
+            return (ParsedPolicy { policy: None, findings: vec![f] }, None);
+        }
+    };
+    let parsed = match json::parse_str(&decoded) {
+        Ok(node) => parse_policy_node(&node, &decoded),
+        Err(err) => ParsedPolicy { policy: None, findings: vec![json_error_finding(&err)] },
+    };
+    let findings = parsed.findings.into_iter().map(|f| f.map_spans(|s| map_span(&map, s))).collect();
+    let parsed = ParsedPolicy { policy: parsed.policy, findings };
+    (parsed, Some(Embedded { text: decoded, map, url_encoded }))
+}
+
+/// Decode `%XX` escapes; returns the bytes and, for each output byte (plus the end), the input
+/// offset it came from. Malformed escapes are kept literally.
+fn percent_decode(s: &str) -> (Vec<u8>, Vec<usize>) {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut map = Vec::with_capacity(bytes.len() + 1);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(v) = hex {
+                out.push(v);
+                map.push(i);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        map.push(i);
+        i += 1;
+    }
+    map.push(bytes.len());
+    (out, map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_maps_offsets() {
+        let (out, map) = percent_decode("%7B%22a%22%3A1%7D");
+        assert_eq!(out, br#"{"a":1}"#);
+        assert_eq!(map, vec![0, 3, 6, 7, 10, 13, 14, 17]);
+    }
+
+    #[test]
+    fn get_role_with_url_encoded_document_points_into_the_file() {
+        let file = r#"{"Role": {"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r",
+ "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22allow%22%7D%5D%7D"}}"#;
+        let input = read_input(file.as_bytes());
+        assert_eq!(input.kind, InputKind::GetRole);
+        let p = &input.policies[0];
+        assert_eq!(p.account.as_deref(), Some("111122223333"));
+        assert!(p.embedded.as_ref().unwrap().url_encoded);
+        let effect = p.parsed.findings.iter().find(|f| f.message.contains("Effect")).unwrap();
+        assert_eq!(&file[effect.span.start..effect.span.end], "%22allow%22");
+    }
+}

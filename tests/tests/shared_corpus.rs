@@ -1,0 +1,95 @@
+//! Every can-assume query of the shared corpus (`../shared/corpus/index.jsonl`, or the copy in
+//! `corpus/shared/`) gets the answer the corpus gives.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use trustlint_core::eval::Decision;
+use trustlint_core::identity::{Identity, Issuer, Query};
+use trustlint_core::input::read_input;
+
+/// The shared corpus: the one beside the repository when present, else the copy in the repo.
+pub fn corpus_dir() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let outer = root.join("../shared/corpus");
+    if outer.join("index.jsonl").exists() {
+        outer
+    } else {
+        root.join("corpus/shared")
+    }
+}
+
+fn query_of(q: &Value) -> Query {
+    let s = |k: &str| q.get(k).and_then(Value::as_str).map(str::to_owned);
+    let context: Vec<(String, Vec<String>)> = q
+        .get("context")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let values = match v {
+                        Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_owned()).collect(),
+                        other => vec![other.as_str().unwrap().to_owned()],
+                    };
+                    (k.clone(), values)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let identity = if let Some(issuer) = s("issuer") {
+        let aud = match q.get("aud") {
+            Some(Value::Array(a)) => a.iter().map(|x| x.as_str().unwrap().to_owned()).collect(),
+            Some(Value::String(a)) => vec![a.clone()],
+            _ => vec!["sts.amazonaws.com".to_owned()],
+        };
+        Identity::WebIdentity { issuer: Issuer::parse(&issuer).unwrap(), sub: s("sub").unwrap(), aud }
+    } else if q.get("principal_service").is_some() {
+        let actions: Vec<&str> = q["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let tags = q
+            .get("request_tags")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect())
+            .unwrap_or_default();
+        Identity::PodIdentity { tags, session_tags: true }
+    } else {
+        Identity::Aws { principal: s("aws_principal").unwrap() }
+    };
+    let actions = match (q.get("actions"), s("action")) {
+        (Some(Value::Array(a)), _) => a.iter().map(|x| x.as_str().unwrap().to_owned()).collect(),
+        (_, Some(a)) => vec![a],
+        _ => vec![],
+    };
+    Query { identity, account: s("role_account"), partition: s("partition"), context, actions }
+}
+
+#[test]
+fn every_shared_corpus_query_is_answered_right() {
+    let dir = corpus_dir();
+    let index = std::fs::read_to_string(dir.join("index.jsonl")).expect("the shared corpus index");
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for line in index.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).unwrap();
+        let file = case["file"].as_str().unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let input = read_input(&bytes);
+        assert_eq!(input.policies.len(), 1, "{file}: one policy");
+        let source = &input.policies[0];
+        for q in case["queries"].as_array().unwrap() {
+            let expected = q["allowed"].as_bool().unwrap();
+            let query = query_of(q);
+            let allowed = match &source.parsed.policy {
+                Some(p) => {
+                    let answer = query.answer(p, source.account.as_deref());
+                    answer.decision == Decision::Allow && !source.parsed.iam_would_reject()
+                }
+                None => false,
+            };
+            checked += 1;
+            if allowed != expected {
+                wrong.push(format!("{file}: {q}: expected allowed={expected}"));
+            }
+        }
+    }
+    assert!(checked >= 60, "only {checked} queries found");
+    assert!(wrong.is_empty(), "{} of {checked} queries answered wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
