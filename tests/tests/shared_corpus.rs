@@ -27,7 +27,9 @@ fn query_of(q: &Value) -> Query {
             m.iter()
                 .map(|(k, v)| {
                     let values = match v {
-                        Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_owned()).collect(),
+                        Value::Array(a) => {
+                            a.iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+                        }
                         other => vec![other.as_str().unwrap().to_owned()],
                     };
                     (k.clone(), values)
@@ -41,24 +43,48 @@ fn query_of(q: &Value) -> Query {
             Some(Value::String(a)) => vec![a.clone()],
             _ => vec!["sts.amazonaws.com".to_owned()],
         };
-        Identity::WebIdentity { issuer: Issuer::parse(&issuer).unwrap(), sub: s("sub").unwrap(), aud }
+        Identity::WebIdentity {
+            issuer: Issuer::parse(&issuer).unwrap(),
+            sub: s("sub").unwrap(),
+            aud,
+        }
     } else if q.get("principal_service").is_some() {
-        let actions: Vec<&str> = q["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let actions: Vec<&str> = q["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
         let tags = q
             .get("request_tags")
             .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                    .collect()
+            })
             .unwrap_or_default();
-        Identity::PodIdentity { tags, session_tags: true }
+        Identity::PodIdentity {
+            tags,
+            session_tags: true,
+        }
     } else {
-        Identity::Aws { principal: s("aws_principal").unwrap() }
+        Identity::Aws {
+            principal: s("aws_principal").unwrap(),
+        }
     };
     let actions = match (q.get("actions"), s("action")) {
         (Some(Value::Array(a)), _) => a.iter().map(|x| x.as_str().unwrap().to_owned()).collect(),
         (_, Some(a)) => vec![a],
         _ => vec![],
     };
-    Query { identity, account: s("role_account"), partition: s("partition"), context, actions }
+    Query {
+        identity,
+        account: s("role_account"),
+        partition: s("partition"),
+        context,
+        actions,
+    }
 }
 
 #[test]
@@ -91,5 +117,10 @@ fn every_shared_corpus_query_is_answered_right() {
         }
     }
     assert!(checked >= 60, "only {checked} queries found");
-    assert!(wrong.is_empty(), "{} of {checked} queries answered wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} queries answered wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

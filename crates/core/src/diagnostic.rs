@@ -41,29 +41,60 @@ pub mod code {
     use super::RuleId;
 
     /// Text that is not one JSON object.
-    pub const INVALID_JSON: RuleId = RuleId { code: "TL001", name: "invalid-json" };
+    pub const INVALID_JSON: RuleId = RuleId {
+        code: "TL001",
+        name: "invalid-json",
+    };
     /// An object that repeats a key.
-    pub const DUPLICATE_KEY: RuleId = RuleId { code: "TL002", name: "duplicate-key" };
+    pub const DUPLICATE_KEY: RuleId = RuleId {
+        code: "TL002",
+        name: "duplicate-key",
+    };
     /// An element IAM does not know.
-    pub const UNKNOWN_ELEMENT: RuleId = RuleId { code: "TL003", name: "unknown-element" };
+    pub const UNKNOWN_ELEMENT: RuleId = RuleId {
+        code: "TL003",
+        name: "unknown-element",
+    };
     /// A missing, old or invalid `Version`.
-    pub const INVALID_VERSION: RuleId = RuleId { code: "TL004", name: "invalid-version" };
+    pub const INVALID_VERSION: RuleId = RuleId {
+        code: "TL004",
+        name: "invalid-version",
+    };
     /// A value of the wrong type or shape.
-    pub const INVALID_VALUE: RuleId = RuleId { code: "TL005", name: "invalid-value" };
+    pub const INVALID_VALUE: RuleId = RuleId {
+        code: "TL005",
+        name: "invalid-value",
+    };
     /// A required element that is missing.
-    pub const MISSING_ELEMENT: RuleId = RuleId { code: "TL006", name: "missing-element" };
+    pub const MISSING_ELEMENT: RuleId = RuleId {
+        code: "TL006",
+        name: "missing-element",
+    };
     /// An element forbidden in role trust policies.
-    pub const FORBIDDEN_ELEMENT: RuleId = RuleId { code: "TL007", name: "forbidden-element" };
+    pub const FORBIDDEN_ELEMENT: RuleId = RuleId {
+        code: "TL007",
+        name: "forbidden-element",
+    };
     /// A malformed or repeated `Sid`.
-    pub const INVALID_SID: RuleId = RuleId { code: "TL008", name: "invalid-sid" };
+    pub const INVALID_SID: RuleId = RuleId {
+        code: "TL008",
+        name: "invalid-sid",
+    };
     /// A trust policy over the size quota.
-    pub const TRUST_POLICY_TOO_LARGE: RuleId = RuleId { code: "TL009", name: "trust-policy-too-large" };
+    pub const TRUST_POLICY_TOO_LARGE: RuleId = RuleId {
+        code: "TL009",
+        name: "trust-policy-too-large",
+    };
     /// A condition operator IAM does not know.
-    pub const UNKNOWN_CONDITION_OPERATOR: RuleId =
-        RuleId { code: "TL010", name: "unknown-condition-operator" };
+    pub const UNKNOWN_CONDITION_OPERATOR: RuleId = RuleId {
+        code: "TL010",
+        name: "unknown-condition-operator",
+    };
     /// A malformed or misplaced policy variable.
-    pub const INVALID_POLICY_VARIABLE: RuleId =
-        RuleId { code: "TL011", name: "invalid-policy-variable" };
+    pub const INVALID_POLICY_VARIABLE: RuleId = RuleId {
+        code: "TL011",
+        name: "invalid-policy-variable",
+    };
 }
 
 /// A secondary location with a short note.
@@ -122,7 +153,10 @@ impl Finding {
     /// Add a secondary label.
     #[must_use]
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 

@@ -160,7 +160,10 @@ pub fn explain(policy: &TrustPolicy, request: &Request) -> Evaluation {
     } else {
         Decision::ImplicitDeny
     };
-    Evaluation { decision, statements }
+    Evaluation {
+        decision,
+        statements,
+    }
 }
 
 fn action_detail(actions: Option<&Actions>, action: &str, matched: bool) -> String {
@@ -173,7 +176,12 @@ fn action_detail(actions: Option<&Actions>, action: &str, matched: bool) -> Stri
         (false, None) if actions.patterns.is_empty() => "`Action` is empty".to_owned(),
         (false, None) => format!(
             "`{action}` is not among {}",
-            actions.patterns.iter().map(|p| format!("`{}`", p.text)).collect::<Vec<_>>().join(", ")
+            actions
+                .patterns
+                .iter()
+                .map(|p| format!("`{}`", p.text))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         (true, Some(p)) => format!("`{action}` is excluded by `NotAction` `{}`", p.text),
         (true, None) => {

@@ -32,7 +32,10 @@ impl ServiceAccount {
     pub fn parse(text: &str) -> Result<Self, IdentityError> {
         match text.split_once('/') {
             Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('/') => {
-                Ok(Self { namespace: ns.to_owned(), name: name.to_owned() })
+                Ok(Self {
+                    namespace: ns.to_owned(),
+                    name: name.to_owned(),
+                })
             }
             _ => Err(IdentityError::new(format!(
                 "service account `{text}` is not of the form `namespace/name`"
@@ -91,7 +94,9 @@ impl Issuer {
                 )));
             };
             if service != "iam" || prefix.is_empty() {
-                return Err(IdentityError::new(format!("`{text}` is not an IAM OIDC provider ARN")));
+                return Err(IdentityError::new(format!(
+                    "`{text}` is not an IAM OIDC provider ARN"
+                )));
             }
             return Ok(Self {
                 prefix: prefix.to_owned(),
@@ -107,7 +112,11 @@ impl Issuer {
         if prefix.is_empty() {
             return Err(IdentityError::new("the issuer URL has no host".to_owned()));
         }
-        Ok(Self { prefix: prefix.to_owned(), partition: None, account: None })
+        Ok(Self {
+            prefix: prefix.to_owned(),
+            partition: None,
+            account: None,
+        })
     }
 
     /// The partition the issuer's domain implies: `aws-cn` for `.amazonaws.com.cn`, `aws-us-gov`
@@ -164,7 +173,10 @@ pub enum Identity {
 impl Identity {
     /// Pod Identity session tags for a cluster and service account.
     #[must_use]
-    pub fn pod_identity_tags(cluster_arn: Option<&str>, sa: Option<&ServiceAccount>) -> Vec<(String, String)> {
+    pub fn pod_identity_tags(
+        cluster_arn: Option<&str>,
+        sa: Option<&ServiceAccount>,
+    ) -> Vec<(String, String)> {
         let mut tags = Vec::new();
         if let Some(arn) = cluster_arn {
             tags.push(("eks-cluster-arn".to_owned(), arn.to_owned()));
@@ -226,7 +238,11 @@ impl Query {
     /// The requests this query makes against a role whose account is `role_account` (if the
     /// input says) and whose trust policy is `policy`, plus notes on the defaults applied.
     #[must_use]
-    pub fn requests(&self, policy: Option<&TrustPolicy>, role_account: Option<&str>) -> (Vec<Request>, Vec<String>) {
+    pub fn requests(
+        &self,
+        policy: Option<&TrustPolicy>,
+        role_account: Option<&str>,
+    ) -> (Vec<Request>, Vec<String>) {
         let mut notes = Vec::new();
         let mut context = RequestContext::new();
         let (principal, actions) = match &self.identity {
@@ -247,11 +263,20 @@ impl Query {
                     notes.push("the role's account is unknown and the policy names no OIDC provider ARN; give --account".to_owned());
                     "000000000000".to_owned()
                 });
-                let partition = self.partition.clone().unwrap_or_else(|| issuer.implied_partition().to_owned());
-                let arn = format!("arn:{partition}:iam::{account}:oidc-provider/{}", issuer.prefix);
+                let partition = self
+                    .partition
+                    .clone()
+                    .unwrap_or_else(|| issuer.implied_partition().to_owned());
+                let arn = format!(
+                    "arn:{partition}:iam::{account}:oidc-provider/{}",
+                    issuer.prefix
+                );
                 context.set(format!("{}:sub", issuer.prefix), sub.clone());
                 context.set_values(format!("{}:aud", issuer.prefix), aud.clone(), false);
-                (RequestPrincipal::Federated(arn), vec![ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned()])
+                (
+                    RequestPrincipal::Federated(arn),
+                    vec![ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned()],
+                )
             }
             Identity::PodIdentity { tags, session_tags } => {
                 let mut actions = vec![ASSUME_ROLE.to_owned()];
@@ -271,7 +296,10 @@ impl Query {
                         context.set_values("aws:TagKeys", keys, true);
                     }
                 }
-                (RequestPrincipal::Service(POD_IDENTITY_SERVICE.to_owned()), actions)
+                (
+                    RequestPrincipal::Service(POD_IDENTITY_SERVICE.to_owned()),
+                    actions,
+                )
             }
             Identity::Aws { principal } => {
                 if let Some(account) = eval::principal_account(principal) {
@@ -280,17 +308,28 @@ impl Query {
                 if principal.contains(":iam::") {
                     context.set("aws:PrincipalArn", principal.clone());
                 }
-                (RequestPrincipal::Aws(principal.clone()), vec![ASSUME_ROLE.to_owned()])
+                (
+                    RequestPrincipal::Aws(principal.clone()),
+                    vec![ASSUME_ROLE.to_owned()],
+                )
             }
         };
         for (k, values) in &self.context {
             let multi = is_multi_valued_key(k);
             context.set_values(k.clone(), values.clone(), multi);
         }
-        let actions = if self.actions.is_empty() { actions } else { self.actions.clone() };
+        let actions = if self.actions.is_empty() {
+            actions
+        } else {
+            self.actions.clone()
+        };
         let requests = actions
             .into_iter()
-            .map(|action| Request { principal: principal.clone(), action, context: context.clone() })
+            .map(|action| Request {
+                principal: principal.clone(),
+                action,
+                context: context.clone(),
+            })
             .collect();
         (requests, notes)
     }
@@ -303,11 +342,18 @@ impl Query {
             .into_iter()
             .map(|request| {
                 let evaluation = eval::explain(policy, &request);
-                ActionAnswer { request, evaluation }
+                ActionAnswer {
+                    request,
+                    evaluation,
+                }
             })
             .collect();
         let decision = Decision::all(actions.iter().map(|a| a.evaluation.decision));
-        Answer { decision, actions, notes }
+        Answer {
+            decision,
+            actions,
+            notes,
+        }
     }
 }
 
@@ -319,9 +365,14 @@ fn provider_account(policy: &TrustPolicy, prefix: &str) -> Option<String> {
         let _ = (parts.next(), parts.next(), parts.next(), parts.next());
         let account = parts.next()?;
         let resource = parts.next()?;
-        resource.starts_with("oidc-provider/").then(|| account.to_owned())
+        resource
+            .starts_with("oidc-provider/")
+            .then(|| account.to_owned())
     };
-    let federated: Vec<&str> = policy.federated_principals().map(|e| e.value.as_str()).collect();
+    let federated: Vec<&str> = policy
+        .federated_principals()
+        .map(|e| e.value.as_str())
+        .collect();
     federated
         .iter()
         .find(|v| v.ends_with(&format!(":oidc-provider/{prefix}")))
@@ -340,7 +391,9 @@ mod tests {
         assert_eq!(i.implied_partition(), "aws-cn");
         let i = Issuer::parse("https://oidc.eks.us-gov-west-1.amazonaws.com/id/ABC").unwrap();
         assert_eq!(i.implied_partition(), "aws-us-gov");
-        let i = Issuer::parse("arn:aws:iam::111122223333:oidc-provider/s3.eu-west-1.amazonaws.com/b").unwrap();
+        let i =
+            Issuer::parse("arn:aws:iam::111122223333:oidc-provider/s3.eu-west-1.amazonaws.com/b")
+                .unwrap();
         assert_eq!(i.prefix, "s3.eu-west-1.amazonaws.com/b");
         assert_eq!(i.account.as_deref(), Some("111122223333"));
         assert!(Issuer::parse("oidc.eks.x").is_err());
@@ -349,7 +402,10 @@ mod tests {
 
     #[test]
     fn service_accounts() {
-        assert_eq!(ServiceAccount::parse("ns/sa").unwrap().subject(), "system:serviceaccount:ns:sa");
+        assert_eq!(
+            ServiceAccount::parse("ns/sa").unwrap().subject(),
+            "system:serviceaccount:ns:sa"
+        );
         assert!(ServiceAccount::parse("ns").is_err());
         assert!(ServiceAccount::parse("/sa").is_err());
         assert!(ServiceAccount::parse("a/b/c").is_err());

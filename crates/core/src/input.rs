@@ -112,7 +112,10 @@ pub fn read_input(bytes: &[u8]) -> Input {
                     name: None,
                     arn: None,
                     account: None,
-                    parsed: ParsedPolicy { policy: None, findings: vec![json_error_finding(&err)] },
+                    parsed: ParsedPolicy {
+                        policy: None,
+                        findings: vec![json_error_finding(&err)],
+                    },
                     embedded: None,
                 }],
                 findings: Vec::new(),
@@ -124,8 +127,14 @@ pub fn read_input(bytes: &[u8]) -> Input {
 }
 
 fn read_node(root: &Node, text: &str) -> Input {
-    let mut input = Input { kind: InputKind::Unrecognized, policies: Vec::new(), findings: Vec::new() };
-    let Some(_) = root.as_object() else { return input };
+    let mut input = Input {
+        kind: InputKind::Unrecognized,
+        policies: Vec::new(),
+        findings: Vec::new(),
+    };
+    let Some(_) = root.as_object() else {
+        return input;
+    };
     if let Some(role) = root.get("Role").filter(|r| r.as_object().is_some()) {
         input.kind = InputKind::GetRole;
         role_entry(role, text, &mut input);
@@ -153,7 +162,10 @@ fn read_node(root: &Node, text: &str) -> Input {
 }
 
 fn role_entry(role: &Node, text: &str, input: &mut Input) {
-    let name = role.get("RoleName").and_then(Node::as_str).map(str::to_owned);
+    let name = role
+        .get("RoleName")
+        .and_then(Node::as_str)
+        .map(str::to_owned);
     let arn = role.get("Arn").and_then(Node::as_str).map(str::to_owned);
     let account = arn
         .as_deref()
@@ -166,9 +178,14 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
                 code::MISSING_ELEMENT,
                 Severity::Info,
                 role.span,
-                format!("role `{}` has no `AssumeRolePolicyDocument`", name.as_deref().unwrap_or("?")),
+                format!(
+                    "role `{}` has no `AssumeRolePolicyDocument`",
+                    name.as_deref().unwrap_or("?")
+                ),
             )
-            .with_help("export roles with `aws iam get-account-authorization-details --filter Role`"),
+            .with_help(
+                "export roles with `aws iam get-account-authorization-details --filter Role`",
+            ),
         );
         return;
     };
@@ -182,14 +199,23 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
                     code::INVALID_VALUE,
                     Severity::Error,
                     doc.span,
-                    format!("`AssumeRolePolicyDocument` must be an object or a string, found {}", doc.kind_name()),
+                    format!(
+                        "`AssumeRolePolicyDocument` must be an object or a string, found {}",
+                        doc.kind_name()
+                    ),
                 )
                 .rejected_by_iam()],
             },
             None,
         ),
     };
-    input.policies.push(PolicySource { name, arn, account, parsed, embedded });
+    input.policies.push(PolicySource {
+        name,
+        arn,
+        account,
+        parsed,
+        embedded,
+    });
 }
 
 /// A policy given as a JSON string, possibly URL-encoded (the raw IAM API form).
@@ -197,14 +223,26 @@ fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<Embedded>) {
     let base = doc.span.start + 1;
     let raw = text.get(base..doc.span.end.saturating_sub(1)).unwrap_or("");
     let Some((unescaped, map1)) = json::unescape_with_map(raw) else {
-        return (ParsedPolicy { policy: None, findings: Vec::new() }, None);
+        return (
+            ParsedPolicy {
+                policy: None,
+                findings: Vec::new(),
+            },
+            None,
+        );
     };
     let trimmed = unescaped.trim_start();
-    let url_encoded = trimmed.len() >= 3 && trimmed.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("%7B"));
+    let url_encoded = trimmed.len() >= 3
+        && trimmed
+            .get(..3)
+            .is_some_and(|h| h.eq_ignore_ascii_case("%7B"));
     let (decoded_bytes, map2) = if url_encoded {
         percent_decode(&unescaped)
     } else {
-        (unescaped.as_bytes().to_vec(), (0..=unescaped.len()).collect())
+        (
+            unescaped.as_bytes().to_vec(),
+            (0..=unescaped.len()).collect(),
+        )
     };
     let map: Vec<usize> = map2
         .iter()
@@ -213,7 +251,10 @@ fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<Embedded>) {
     let decoded = match String::from_utf8(decoded_bytes) {
         Ok(s) => s,
         Err(e) => {
-            let at = map.get(e.utf8_error().valid_up_to()).copied().unwrap_or(doc.span.start);
+            let at = map
+                .get(e.utf8_error().valid_up_to())
+                .copied()
+                .unwrap_or(doc.span.start);
             let f = Finding::new(
                 code::INVALID_JSON,
                 Severity::Error,
@@ -221,16 +262,39 @@ fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<Embedded>) {
                 "the URL-encoded policy decodes to text that is not valid UTF-8",
             )
             .rejected_by_iam();
-            return (ParsedPolicy { policy: None, findings: vec![f] }, None);
+            return (
+                ParsedPolicy {
+                    policy: None,
+                    findings: vec![f],
+                },
+                None,
+            );
         }
     };
     let parsed = match json::parse_str(&decoded) {
         Ok(node) => parse_policy_node(&node, &decoded),
-        Err(err) => ParsedPolicy { policy: None, findings: vec![json_error_finding(&err)] },
+        Err(err) => ParsedPolicy {
+            policy: None,
+            findings: vec![json_error_finding(&err)],
+        },
     };
-    let findings = parsed.findings.into_iter().map(|f| f.map_spans(|s| map_span(&map, s))).collect();
-    let parsed = ParsedPolicy { policy: parsed.policy, findings };
-    (parsed, Some(Embedded { text: decoded, map, url_encoded }))
+    let findings = parsed
+        .findings
+        .into_iter()
+        .map(|f| f.map_spans(|s| map_span(&map, s)))
+        .collect();
+    let parsed = ParsedPolicy {
+        policy: parsed.policy,
+        findings,
+    };
+    (
+        parsed,
+        Some(Embedded {
+            text: decoded,
+            map,
+            url_encoded,
+        }),
+    )
 }
 
 /// Decode `%XX` escapes; returns the bytes and, for each output byte (plus the end), the input
@@ -242,7 +306,10 @@ fn percent_decode(s: &str) -> (Vec<u8>, Vec<usize>) {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(v) = hex {
                 out.push(v);
                 map.push(i);
@@ -278,7 +345,12 @@ mod tests {
         let p = &input.policies[0];
         assert_eq!(p.account.as_deref(), Some("111122223333"));
         assert!(p.embedded.as_ref().unwrap().url_encoded);
-        let effect = p.parsed.findings.iter().find(|f| f.message.contains("Effect")).unwrap();
+        let effect = p
+            .parsed
+            .findings
+            .iter()
+            .find(|f| f.message.contains("Effect"))
+            .unwrap();
         assert_eq!(&file[effect.span.start..effect.span.end], "%22allow%22");
     }
 }

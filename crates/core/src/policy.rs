@@ -1,7 +1,7 @@
 //! The model of a role trust policy (SEMANTICS.md §1), built leniently from JSON.
 
-pub mod parse;
 pub mod operator;
+pub mod parse;
 
 pub use operator::{BaseOperator, Operator, OperatorFamily, SetQualifier};
 pub use parse::{parse_policy, parse_policy_node, ParsedPolicy};
@@ -163,7 +163,11 @@ impl ActionPattern {
     #[must_use]
     pub fn new(text: String, span: Span) -> Self {
         let matcher = LikePattern::wild(&text.to_ascii_lowercase());
-        Self { text, span, matcher }
+        Self {
+            text,
+            span,
+            matcher,
+        }
     }
 
     /// Whether `action` (any case) matches.

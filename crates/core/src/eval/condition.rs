@@ -2,7 +2,9 @@
 
 use super::request::RequestContext;
 use crate::matching::{self, LikePattern};
-use crate::policy::{BaseOperator, CompiledValue, Condition, ConditionValue, OperatorFamily, SetQualifier};
+use crate::policy::{
+    BaseOperator, CompiledValue, Condition, ConditionValue, OperatorFamily, SetQualifier,
+};
 
 /// Why a condition held or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,11 +57,17 @@ pub fn evaluate(condition: &Condition, context: &RequestContext) -> ConditionOut
         .get_lower(&condition.key_lower)
         .map(|e| e.values.clone())
         .unwrap_or_default();
-    ConditionOutcome { matched, reason, request }
+    ConditionOutcome {
+        matched,
+        reason,
+        request,
+    }
 }
 
 fn decide(condition: &Condition, context: &RequestContext) -> (bool, ConditionReason) {
-    let Some(op) = condition.operator else { return (false, ConditionReason::UnknownOperator) };
+    let Some(op) = condition.operator else {
+        return (false, ConditionReason::UnknownOperator);
+    };
     let entry = context.get_lower(&condition.key_lower);
     if op.base == BaseOperator::Null {
         let present = entry.is_some();
@@ -94,34 +102,73 @@ fn decide(condition: &Condition, context: &RequestContext) -> (bool, ConditionRe
                 }
                 match q {
                     SetQualifier::ForAnyValue if ok => {
-                        return (true, ConditionReason::Compared { hit: last_hit, failed: None });
+                        return (
+                            true,
+                            ConditionReason::Compared {
+                                hit: last_hit,
+                                failed: None,
+                            },
+                        );
                     }
                     SetQualifier::ForAllValues if !ok => {
-                        return (false, ConditionReason::Compared { hit: last_hit, failed: Some(ri) });
+                        return (
+                            false,
+                            ConditionReason::Compared {
+                                hit: last_hit,
+                                failed: Some(ri),
+                            },
+                        );
                     }
                     _ => {}
                 }
             }
-            (q == SetQualifier::ForAllValues, ConditionReason::Compared { hit: last_hit, failed: None })
+            (
+                q == SetQualifier::ForAllValues,
+                ConditionReason::Compared {
+                    hit: last_hit,
+                    failed: None,
+                },
+            )
         }
         None => {
             if entry.multi_valued {
                 return (false, ConditionReason::MultiValued);
             }
-            let Some(r) = entry.values.first() else { return (negated, ConditionReason::Empty) };
+            let Some(r) = entry.values.first() else {
+                return (negated, ConditionReason::Empty);
+            };
             let hit = first_hit(op.base, condition, r, context);
-            (hit.is_some() != negated, ConditionReason::Compared { hit: hit.map(|vi| (0, vi)), failed: None })
+            (
+                hit.is_some() != negated,
+                ConditionReason::Compared {
+                    hit: hit.map(|vi| (0, vi)),
+                    failed: None,
+                },
+            )
         }
     }
 }
 
 /// The index of the first policy value that the operator's positive form matches against the
 /// request value `r`.
-fn first_hit(base: BaseOperator, condition: &Condition, r: &str, context: &RequestContext) -> Option<usize> {
-    condition.values.iter().position(|v| value_matches(base, v, r, context))
+fn first_hit(
+    base: BaseOperator,
+    condition: &Condition,
+    r: &str,
+    context: &RequestContext,
+) -> Option<usize> {
+    condition
+        .values
+        .iter()
+        .position(|v| value_matches(base, v, r, context))
 }
 
-fn value_matches(base: BaseOperator, v: &ConditionValue, r: &str, context: &RequestContext) -> bool {
+fn value_matches(
+    base: BaseOperator,
+    v: &ConditionValue,
+    r: &str,
+    context: &RequestContext,
+) -> bool {
     let lookup = |name: &str| context.variable(name);
     match base.family() {
         OperatorFamily::StringExact => {
@@ -148,9 +195,10 @@ fn value_matches(base: BaseOperator, v: &ConditionValue, r: &str, context: &Requ
             _ => LikePattern::wild(&v.text).matches(r),
         },
         OperatorFamily::Arn => match &v.compiled {
-            CompiledValue::Template(t) => {
-                t.resolve_to_string(lookup).is_some_and(|p| matching::arn_like(&p, r))
-            }
+            CompiledValue::Template(t) => t
+                .resolve(lookup)
+                .and_then(|pieces| matching::ArnPattern::compile(&pieces))
+                .is_some_and(|p| p.matches(r)),
             _ => matching::arn_like(&v.text, r),
         },
         OperatorFamily::Numeric => match (&v.compiled, matching::parse_number(r)) {
@@ -164,9 +212,9 @@ fn value_matches(base: BaseOperator, v: &ConditionValue, r: &str, context: &Requ
         OperatorFamily::Bool => {
             let p = match &v.compiled {
                 CompiledValue::Bool(b) => *b,
-                CompiledValue::Template(t) => {
-                    t.resolve_to_string(lookup).and_then(|s| matching::parse_bool(&s))
-                }
+                CompiledValue::Template(t) => t
+                    .resolve_to_string(lookup)
+                    .and_then(|s| matching::parse_bool(&s)),
                 _ => None,
             };
             p.is_some() && p == matching::parse_bool(r)
@@ -197,7 +245,9 @@ impl ConditionOutcome {
     /// the 2 values".
     #[must_use]
     pub fn detail(&self, condition: &Condition) -> String {
-        let op = condition.operator.map_or_else(|| condition.operator_text.clone(), |o| o.canonical());
+        let op = condition
+            .operator
+            .map_or_else(|| condition.operator_text.clone(), |o| o.canonical());
         let key = &condition.key;
         let negated = condition.operator.is_some_and(|o| o.base.is_negated());
         let value = |i: usize| condition.values.get(i).map_or("", |v| v.text.as_str());

@@ -19,7 +19,9 @@ impl RequestPrincipal {
     #[must_use]
     pub fn value(&self) -> &str {
         match self {
-            RequestPrincipal::Federated(v) | RequestPrincipal::Service(v) | RequestPrincipal::Aws(v) => v,
+            RequestPrincipal::Federated(v)
+            | RequestPrincipal::Service(v)
+            | RequestPrincipal::Aws(v) => v,
         }
     }
 
@@ -57,7 +59,10 @@ impl PrincipalOutcome {
     /// Whether the principal matched.
     #[must_use]
     pub const fn matched(&self) -> bool {
-        matches!(self, PrincipalOutcome::Wildcard | PrincipalOutcome::Matched { .. })
+        matches!(
+            self,
+            PrincipalOutcome::Wildcard | PrincipalOutcome::Matched { .. }
+        )
     }
 }
 
@@ -65,7 +70,9 @@ impl PrincipalOutcome {
 /// policies, IAM rejects the document) never admits anyone here.
 #[must_use]
 pub fn matches(statement: &Statement, principal: &RequestPrincipal) -> PrincipalOutcome {
-    let Some(p) = &statement.principal else { return PrincipalOutcome::Missing };
+    let Some(p) = &statement.principal else {
+        return PrincipalOutcome::Missing;
+    };
     if p.any {
         return PrincipalOutcome::Wildcard;
     }
@@ -85,7 +92,9 @@ pub fn matches(statement: &Statement, principal: &RequestPrincipal) -> Principal
             _ => e.value == principal.value(),
         };
         if hit {
-            return PrincipalOutcome::Matched { value: e.value.clone() };
+            return PrincipalOutcome::Matched {
+                value: e.value.clone(),
+            };
         }
         candidates.push(e.value.clone());
     }
@@ -110,7 +119,12 @@ fn split_arn(arn: &str) -> Option<AwsArn<'_>> {
     let _region = parts.next()?;
     let account = parts.next()?;
     let resource = parts.next()?;
-    Some(AwsArn { partition, service, account, resource })
+    Some(AwsArn {
+        partition,
+        service,
+        account,
+        resource,
+    })
 }
 
 /// The account a request principal belongs to.
@@ -123,11 +137,15 @@ pub fn principal_account(arn: &str) -> Option<&str> {
 /// an account id or `:root` ARN names every principal of that account; a role ARN names the role
 /// and its sessions; a user ARN or a session ARN names exactly that principal.
 fn aws_matches(policy: &str, request: &str) -> bool {
-    let Some(req) = split_arn(request) else { return policy == request };
+    let Some(req) = split_arn(request) else {
+        return policy == request;
+    };
     if policy.len() == 12 && policy.bytes().all(|b| b.is_ascii_digit()) {
         return policy == req.account;
     }
-    let Some(pol) = split_arn(policy) else { return false };
+    let Some(pol) = split_arn(policy) else {
+        return false;
+    };
     if pol.partition != req.partition || pol.account != req.account {
         return false;
     }
@@ -139,9 +157,10 @@ fn aws_matches(policy: &str, request: &str) -> bool {
     }
     // A role ARN (possibly with a path) names the sessions of that role.
     if pol.service == "iam" && req.service == "sts" {
-        if let (Some(role_path), Some(session)) =
-            (pol.resource.strip_prefix("role/"), req.resource.strip_prefix("assumed-role/"))
-        {
+        if let (Some(role_path), Some(session)) = (
+            pol.resource.strip_prefix("role/"),
+            req.resource.strip_prefix("assumed-role/"),
+        ) {
             let role_name = role_path.rsplit('/').next().unwrap_or(role_path);
             let session_role = session.split('/').next().unwrap_or("");
             return role_name == session_role;
@@ -157,13 +176,37 @@ mod tests {
 
     #[test]
     fn aws_principals() {
-        assert!(aws_matches("arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:role/x"));
-        assert!(aws_matches("111122223333", "arn:aws:iam::111122223333:user/dev"));
-        assert!(!aws_matches("111122223333", "arn:aws:iam::444455556666:root"));
-        assert!(aws_matches("arn:aws:iam::1:role/path/R", "arn:aws:sts::1:assumed-role/R/s"));
-        assert!(!aws_matches("arn:aws:iam::1:role/R", "arn:aws:sts::1:assumed-role/Other/s"));
-        assert!(aws_matches("arn:aws:iam::1:role/R", "arn:aws:iam::1:role/R"));
-        assert!(!aws_matches("arn:aws:iam::1:role/R", "arn:aws:iam::1:role/r"));
-        assert!(!aws_matches("arn:aws-cn:iam::1:root", "arn:aws:iam::1:role/R"));
+        assert!(aws_matches(
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:role/x"
+        ));
+        assert!(aws_matches(
+            "111122223333",
+            "arn:aws:iam::111122223333:user/dev"
+        ));
+        assert!(!aws_matches(
+            "111122223333",
+            "arn:aws:iam::444455556666:root"
+        ));
+        assert!(aws_matches(
+            "arn:aws:iam::1:role/path/R",
+            "arn:aws:sts::1:assumed-role/R/s"
+        ));
+        assert!(!aws_matches(
+            "arn:aws:iam::1:role/R",
+            "arn:aws:sts::1:assumed-role/Other/s"
+        ));
+        assert!(aws_matches(
+            "arn:aws:iam::1:role/R",
+            "arn:aws:iam::1:role/R"
+        ));
+        assert!(!aws_matches(
+            "arn:aws:iam::1:role/R",
+            "arn:aws:iam::1:role/r"
+        ));
+        assert!(!aws_matches(
+            "arn:aws-cn:iam::1:root",
+            "arn:aws:iam::1:role/R"
+        ));
     }
 }

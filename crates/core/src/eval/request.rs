@@ -55,7 +55,12 @@ impl RequestContext {
     fn insert(&mut self, key: String, values: Vec<String>, multi_valued: bool) {
         let key_lower = key.to_ascii_lowercase();
         self.entries.retain(|e| e.key_lower != key_lower);
-        self.entries.push(ContextEntry { key, key_lower, values, multi_valued });
+        self.entries.push(ContextEntry {
+            key,
+            key_lower,
+            values,
+            multi_valued,
+        });
     }
 
     /// Remove a key.
@@ -73,7 +78,9 @@ impl RequestContext {
     /// The entry for `key`, in any case.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&ContextEntry> {
-        self.entries.iter().find(|e| e.key.eq_ignore_ascii_case(key))
+        self.entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
     }
 
     /// The value of a single-valued key, for policy variables (multi-valued keys cannot be

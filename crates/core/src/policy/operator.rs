@@ -4,7 +4,10 @@ use std::fmt;
 
 /// The base comparison of a condition operator, without qualifier or `IfExists`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[expect(missing_docs, reason = "the variants are IAM's operator names, documented by AWS")]
+#[expect(
+    missing_docs,
+    reason = "the variants are IAM's operator names, documented by AWS"
+)]
 pub enum BaseOperator {
     StringEquals,
     StringNotEquals,
@@ -165,7 +168,11 @@ impl BaseOperator {
             | NumericLessThanEquals
             | NumericGreaterThan
             | NumericGreaterThanEquals => OperatorFamily::Numeric,
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
             | DateGreaterThanEquals => OperatorFamily::Date,
             Bool => OperatorFamily::Bool,
             BinaryEquals => OperatorFamily::Binary,
@@ -191,7 +198,10 @@ impl BaseOperator {
     /// Whether the operator ignores letter case.
     #[must_use]
     pub const fn ignores_case(self) -> bool {
-        matches!(self, BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase)
+        matches!(
+            self,
+            BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase
+        )
     }
 }
 
@@ -230,7 +240,11 @@ impl Operator {
     /// A plain operator.
     #[must_use]
     pub const fn plain(base: BaseOperator) -> Self {
-        Self { qualifier: None, base, if_exists: false }
+        Self {
+            qualifier: None,
+            base,
+            if_exists: false,
+        }
     }
 
     /// Parse an operator name. Names are compared ASCII case-insensitively (SEMANTICS.md §2.4);
@@ -242,8 +256,15 @@ impl Operator {
             Some(base) => (base, true),
             None => (rest, false),
         };
-        let base = ALL.iter().copied().find(|op| op.name().eq_ignore_ascii_case(rest))?;
-        Some(Operator { qualifier, base, if_exists })
+        let base = ALL
+            .iter()
+            .copied()
+            .find(|op| op.name().eq_ignore_ascii_case(rest))?;
+        Some(Operator {
+            qualifier,
+            base,
+            if_exists,
+        })
     }
 
     /// IAM's spelling of the whole operator.
@@ -301,7 +322,10 @@ mod tests {
         assert_eq!(op.base, BaseOperator::StringNotLike);
         assert!(op.if_exists);
         assert_eq!(op.canonical(), "ForAllValues:StringNotLikeIfExists");
-        assert_eq!(Operator::parse("stringequals").unwrap().canonical(), "StringEquals");
+        assert_eq!(
+            Operator::parse("stringequals").unwrap().canonical(),
+            "StringEquals"
+        );
         for base in BaseOperator::all() {
             assert_eq!(Operator::parse(base.name()).unwrap().base, *base);
         }
@@ -309,7 +333,15 @@ mod tests {
 
     #[test]
     fn rejects_unknown_names() {
-        for name in ["StringEqual", "StringsLike", "ForAllValuesStringEquals", "__doc_comment", "", "IfExists", "ForAnyValue:"] {
+        for name in [
+            "StringEqual",
+            "StringsLike",
+            "ForAllValuesStringEquals",
+            "__doc_comment",
+            "",
+            "IfExists",
+            "ForAnyValue:",
+        ] {
             assert_eq!(Operator::parse(name), None, "{name}");
         }
     }

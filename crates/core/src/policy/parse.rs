@@ -40,15 +40,23 @@ pub fn parse_policy(bytes: &[u8]) -> ParsedPolicy {
             let text = std::str::from_utf8(bytes).unwrap_or("");
             parse_policy_node(&node, text)
         }
-        Err(err) => ParsedPolicy { policy: None, findings: vec![json_error_finding(&err)] },
+        Err(err) => ParsedPolicy {
+            policy: None,
+            findings: vec![json_error_finding(&err)],
+        },
     }
 }
 
 /// Turn a JSON syntax error into a TL001 finding.
 #[must_use]
 pub fn json_error_finding(err: &json::JsonError) -> Finding {
-    let mut f = Finding::new(code::INVALID_JSON, Severity::Error, err.span, err.message.clone())
-        .rejected_by_iam();
+    let mut f = Finding::new(
+        code::INVALID_JSON,
+        Severity::Error,
+        err.span,
+        err.message.clone(),
+    )
+    .rejected_by_iam();
     f.help = err.help.clone();
     f
 }
@@ -57,10 +65,15 @@ pub fn json_error_finding(err: &json::JsonError) -> Finding {
 /// point into.
 #[must_use]
 pub fn parse_policy_node(node: &Node, text: &str) -> ParsedPolicy {
-    let mut cx = Cx { findings: Vec::new() };
+    let mut cx = Cx {
+        findings: Vec::new(),
+    };
     let policy = cx.document(node, text);
     cx.findings.sort_by_key(|f| (f.span.start, f.span.end));
-    ParsedPolicy { policy, findings: cx.findings }
+    ParsedPolicy {
+        policy,
+        findings: cx.findings,
+    }
 }
 
 struct Cx {
@@ -86,7 +99,11 @@ impl Cx {
     }
 
     fn error(&mut self, rule: RuleId, span: Span, message: String, help: &str) {
-        self.push(Finding::new(rule, Severity::Error, span, message).with_help(help).rejected_by_iam());
+        self.push(
+            Finding::new(rule, Severity::Error, span, message)
+                .with_help(help)
+                .rejected_by_iam(),
+        );
     }
 
     /// Report duplicates among `members` (exact key repeats). With `fold_case`, keys that differ
@@ -94,7 +111,11 @@ impl Cx {
     fn duplicates(&mut self, members: &[Member], fold_case: bool, what: &str) {
         for (i, m) in members.iter().enumerate() {
             let earlier = members.iter().take(i).find(|p| {
-                if fold_case { p.key.eq_ignore_ascii_case(&m.key) } else { p.key == m.key }
+                if fold_case {
+                    p.key.eq_ignore_ascii_case(&m.key)
+                } else {
+                    p.key == m.key
+                }
             });
             if let Some(first) = earlier {
                 let message = if first.key == m.key {
@@ -125,15 +146,23 @@ impl Cx {
             if allowed.contains(&m.key.as_str()) {
                 continue;
             }
-            let suggestion = allowed.iter().find(|a| a.eq_ignore_ascii_case(m.key.trim()));
+            let suggestion = allowed
+                .iter()
+                .find(|a| a.eq_ignore_ascii_case(m.key.trim()));
             let (message, help) = match suggestion {
                 Some(s) => (
-                    format!("unknown {level} element `{}`: element names are case-sensitive", m.key),
+                    format!(
+                        "unknown {level} element `{}`: element names are case-sensitive",
+                        m.key
+                    ),
                     format!("write `{s}`"),
                 ),
                 None => (
                     format!("unknown {level} element `{}`", m.key),
-                    format!("IAM rejects unknown elements; allowed here: {}", allowed.join(", ")),
+                    format!(
+                        "IAM rejects unknown elements; allowed here: {}",
+                        allowed.join(", ")
+                    ),
                 ),
             };
             self.error(code::UNKNOWN_ELEMENT, m.key_span, message, &help);
@@ -145,7 +174,10 @@ impl Cx {
             self.error(
                 code::INVALID_JSON,
                 node.span,
-                format!("expected a policy document object, found {}", node.kind_name()),
+                format!(
+                    "expected a policy document object, found {}",
+                    node.kind_name()
+                ),
                 "a trust policy is one JSON object with `Version` and `Statement`",
             );
             return None;
@@ -204,17 +236,28 @@ impl Cx {
                 _ => self.error(
                     code::INVALID_VALUE,
                     m.value.span,
-                    format!("`Statement` must be an object or an array of objects, found {}", m.value.kind_name()),
+                    format!(
+                        "`Statement` must be an object or an array of objects, found {}",
+                        m.value.kind_name()
+                    ),
                     "write `\"Statement\": [{ … }]`",
                 ),
             },
         }
         self.sids(&statements);
-        Some(TrustPolicy { span: node.span, version, language, id, statements })
+        Some(TrustPolicy {
+            span: node.span,
+            version,
+            language,
+            id,
+            statements,
+        })
     }
 
     fn size(&mut self, node: &Node, text: &str) {
-        let Some(doc) = text.get(node.span.start..node.span.end) else { return };
+        let Some(doc) = text.get(node.span.start..node.span.end) else {
+            return;
+        };
         let count = non_whitespace_chars(doc);
         let (severity, message, rejects) = if count > MAX_SIZE_QUOTA {
             (
@@ -262,7 +305,10 @@ impl Cx {
 
     fn string_value(&mut self, node: &Node, element: &str) -> Option<Spanned<String>> {
         match node.as_str() {
-            Some(s) => Some(Spanned { value: s.to_owned(), span: node.span }),
+            Some(s) => Some(Spanned {
+                value: s.to_owned(),
+                span: node.span,
+            }),
             None => {
                 self.error(
                     code::INVALID_VALUE,
@@ -275,7 +321,12 @@ impl Cx {
         }
     }
 
-    fn statement(&mut self, node: &Node, index: usize, language: LanguageVersion) -> Option<Statement> {
+    fn statement(
+        &mut self,
+        node: &Node,
+        index: usize,
+        language: LanguageVersion,
+    ) -> Option<Statement> {
         let Some(members) = node.as_object() else {
             self.error(
                 code::INVALID_VALUE,
@@ -292,7 +343,12 @@ impl Cx {
         let sid = Self::last(members, "Sid").and_then(|m| self.string_value(&m.value, "Sid"));
         let effect = match Self::last(members, "Effect") {
             None => {
-                self.error(code::MISSING_ELEMENT, head, "the statement has no `Effect`".into(), "add `\"Effect\": \"Allow\"`");
+                self.error(
+                    code::MISSING_ELEMENT,
+                    head,
+                    "the statement has no `Effect`".into(),
+                    "add `\"Effect\": \"Allow\"`",
+                );
                 None
             }
             Some(m) => self.effect(&m.value),
@@ -395,7 +451,10 @@ impl Cx {
                 return None;
             }
         };
-        Some(Spanned { value: effect, span: v.span })
+        Some(Spanned {
+            value: effect,
+            span: v.span,
+        })
     }
 
     /// A string or non-empty array of strings; reports other shapes.
@@ -421,7 +480,10 @@ impl Cx {
                         None => self.error(
                             code::INVALID_VALUE,
                             item.span,
-                            format!("values of `{element}` must be strings, found {}", item.kind_name()),
+                            format!(
+                                "values of `{element}` must be strings, found {}",
+                                item.kind_name()
+                            ),
                             "quote the value",
                         ),
                     }
@@ -432,7 +494,10 @@ impl Cx {
                 self.error(
                     code::INVALID_VALUE,
                     node.span,
-                    format!("`{element}` must be a string or an array of strings, found {}", node.kind_name()),
+                    format!(
+                        "`{element}` must be a string or an array of strings, found {}",
+                        node.kind_name()
+                    ),
                     "write a string, or an array of strings",
                 );
                 Vec::new()
@@ -442,7 +507,11 @@ impl Cx {
 
     fn principals(&mut self, node: &Node) -> Option<Principals> {
         match &node.value {
-            Value::String(s) if s == "*" => Some(Principals { span: node.span, any: true, entries: Vec::new() }),
+            Value::String(s) if s == "*" => Some(Principals {
+                span: node.span,
+                any: true,
+                entries: Vec::new(),
+            }),
             Value::Object(members) => {
                 self.duplicates(members, false, "principal type");
                 let mut entries = Vec::new();
@@ -457,7 +526,9 @@ impl Cx {
                                 .iter()
                                 .find(|k| k.eq_ignore_ascii_case(other));
                             let help = match fixed {
-                                Some(k) => format!("write `{k}` (principal types are case-sensitive)"),
+                                Some(k) => {
+                                    format!("write `{k}` (principal types are case-sensitive)")
+                                }
                                 None => "use `AWS`, `Federated` or `Service`".to_owned(),
                             };
                             self.error(
@@ -470,10 +541,18 @@ impl Cx {
                         }
                     };
                     for (value, span) in self.strings(&m.value, kind.as_str()) {
-                        entries.push(PrincipalEntry { kind, value: value.to_owned(), span });
+                        entries.push(PrincipalEntry {
+                            kind,
+                            value: value.to_owned(),
+                            span,
+                        });
                     }
                 }
-                Some(Principals { span: node.span, any: false, entries })
+                Some(Principals {
+                    span: node.span,
+                    any: false,
+                    entries,
+                })
             }
             _ => {
                 self.error(
@@ -494,10 +573,9 @@ impl Cx {
         for (text, span) in values {
             if text != "*" {
                 let colons = text.matches(':').count();
-                let vendor_ok = text
-                    .split(':')
-                    .next()
-                    .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+                let vendor_ok = text.split(':').next().is_some_and(|v| {
+                    !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                });
                 if colons != 1 || !vendor_ok {
                     self.error(
                         code::INVALID_VALUE,
@@ -509,7 +587,11 @@ impl Cx {
             }
             patterns.push(ActionPattern::new(text.to_owned(), span));
         }
-        Some(Actions { negated, span: node.span, patterns })
+        Some(Actions {
+            negated,
+            span: node.span,
+            patterns,
+        })
     }
 
     fn conditions(&mut self, node: &Node, language: LanguageVersion, out: &mut Vec<Condition>) {
@@ -525,7 +607,11 @@ impl Cx {
         self.duplicates(ops, true, "condition operator");
         for (i, op_member) in ops.iter().enumerate() {
             // Exact repeats: the last copy is the one last-wins readers keep.
-            if ops.iter().skip(i + 1).any(|later| later.key == op_member.key) {
+            if ops
+                .iter()
+                .skip(i + 1)
+                .any(|later| later.key == op_member.key)
+            {
                 continue;
             }
             let operator = Operator::parse(&op_member.key);
@@ -545,7 +631,11 @@ impl Cx {
             };
             self.duplicates(keys, true, "condition key");
             for (j, key_member) in keys.iter().enumerate() {
-                if keys.iter().skip(j + 1).any(|later| later.key == key_member.key) {
+                if keys
+                    .iter()
+                    .skip(j + 1)
+                    .any(|later| later.key == key_member.key)
+                {
                     continue;
                 }
                 let values = self.condition_values(&key_member.value, operator, language);
@@ -594,13 +684,23 @@ impl Cx {
         }
     }
 
-    fn condition_values(&mut self, node: &Node, operator: Option<Operator>, language: LanguageVersion) -> Vec<ConditionValue> {
+    fn condition_values(
+        &mut self,
+        node: &Node,
+        operator: Option<Operator>,
+        language: LanguageVersion,
+    ) -> Vec<ConditionValue> {
         let scalars: Vec<&Node> = match &node.value {
             Value::Array(items) => {
                 if items.is_empty() {
                     self.push(
-                        Finding::new(code::INVALID_VALUE, Severity::Warning, node.span, "the condition key has an empty list of values")
-                            .with_help("list at least one value, or remove the condition"),
+                        Finding::new(
+                            code::INVALID_VALUE,
+                            Severity::Warning,
+                            node.span,
+                            "the condition key has an empty list of values",
+                        )
+                        .with_help("list at least one value, or remove the condition"),
                     );
                 }
                 items.iter().collect()
@@ -617,20 +717,35 @@ impl Cx {
                     self.error(
                         code::INVALID_VALUE,
                         item.span,
-                        format!("a condition value must be a string, number or boolean, found {}", describe(item)),
+                        format!(
+                            "a condition value must be a string, number or boolean, found {}",
+                            describe(item)
+                        ),
                         "write the value as a string, or a flat array of strings",
                     );
                     continue;
                 }
             };
             let compiled = self.compile_value(&text, item.span, operator, language);
-            out.push(ConditionValue { text, span: item.span, compiled });
+            out.push(ConditionValue {
+                text,
+                span: item.span,
+                compiled,
+            });
         }
         out
     }
 
-    fn compile_value(&mut self, text: &str, span: Span, operator: Option<Operator>, language: LanguageVersion) -> CompiledValue {
-        let Some(op) = operator else { return CompiledValue::Text };
+    fn compile_value(
+        &mut self,
+        text: &str,
+        span: Span,
+        operator: Option<Operator>,
+        language: LanguageVersion,
+    ) -> CompiledValue {
+        let Some(op) = operator else {
+            return CompiledValue::Text;
+        };
         let family = op.base.family();
         let template = if text.contains("${") {
             self.template(text, span, op, language)
@@ -643,7 +758,9 @@ impl Cx {
             }
             OperatorFamily::StringLike | OperatorFamily::Arn => match template {
                 Some(t) => CompiledValue::Template(t),
-                None if family == OperatorFamily::StringLike => CompiledValue::Like(LikePattern::wild(text)),
+                None if family == OperatorFamily::StringLike => {
+                    CompiledValue::Like(LikePattern::wild(text))
+                }
                 None => CompiledValue::Text,
             },
             OperatorFamily::Bool => match template {
@@ -658,7 +775,13 @@ impl Cx {
 
     /// Parse `${…}` in a value. Returns a template only when variables apply (Version 2012-10-17
     /// and an operator that takes them); otherwise the text stays literal and the mistake is reported.
-    fn template(&mut self, text: &str, span: Span, op: Operator, language: LanguageVersion) -> Option<Template> {
+    fn template(
+        &mut self,
+        text: &str,
+        span: Span,
+        op: Operator,
+        language: LanguageVersion,
+    ) -> Option<Template> {
         if language == LanguageVersion::V2008 {
             self.push(
                 Finding::new(
@@ -689,13 +812,21 @@ impl Cx {
                 // Point into the string literal: +1 skips the opening quote when the text is
                 // written without escapes; otherwise underline the whole value.
                 let inner = if span.len() == text.len() + 2 {
-                    Span::new(span.start + 1 + e.offset, span.start + 1 + e.offset + e.len.max(1))
+                    Span::new(
+                        span.start + 1 + e.offset,
+                        span.start + 1 + e.offset + e.len.max(1),
+                    )
                 } else {
                     span
                 };
                 self.push(
-                    Finding::new(code::INVALID_POLICY_VARIABLE, Severity::Error, inner, e.message.clone())
-                        .with_help(e.help.clone()),
+                    Finding::new(
+                        code::INVALID_POLICY_VARIABLE,
+                        Severity::Error,
+                        inner,
+                        e.message.clone(),
+                    )
+                    .with_help(e.help.clone()),
                 );
                 None
             }
@@ -709,7 +840,10 @@ impl Cx {
                 self.error(
                     code::INVALID_SID,
                     sid.span,
-                    format!("`Sid` `{}` may contain only ASCII letters and digits", sid.value),
+                    format!(
+                        "`Sid` `{}` may contain only ASCII letters and digits",
+                        sid.value
+                    ),
                     "remove spaces, dashes and other characters, e.g. `AllowPayments`",
                 );
             }
@@ -723,10 +857,15 @@ impl Cx {
                 .find(|p| p.value == sid.value);
             if let Some(first) = first {
                 self.push(
-                    Finding::new(code::INVALID_SID, Severity::Error, sid.span, format!("`Sid` `{}` is used by two statements", sid.value))
-                        .with_label(first.span, "first used here")
-                        .with_help("give every statement a unique `Sid`")
-                        .rejected_by_iam(),
+                    Finding::new(
+                        code::INVALID_SID,
+                        Severity::Error,
+                        sid.span,
+                        format!("`Sid` `{}` is used by two statements", sid.value),
+                    )
+                    .with_label(first.span, "first used here")
+                    .with_help("give every statement a unique `Sid`")
+                    .rejected_by_iam(),
                 );
             }
         }
@@ -771,15 +910,28 @@ fn suggest_operator(name: &str) -> String {
     for q in ["forallvalues", "foranyvalue"] {
         if let Some(rest) = lower.strip_prefix(q) {
             if !rest.starts_with(':') && Operator::parse(rest).is_some() {
-                let qualifier = if q == "forallvalues" { "ForAllValues" } else { "ForAnyValue" };
-                let fixed = Operator::parse(rest).map(|o| o.canonical()).unwrap_or_default();
-                return format!("write `{qualifier}:{fixed}` (the qualifier is followed by a colon)");
+                let qualifier = if q == "forallvalues" {
+                    "ForAllValues"
+                } else {
+                    "ForAnyValue"
+                };
+                let fixed = Operator::parse(rest)
+                    .map(|o| o.canonical())
+                    .unwrap_or_default();
+                return format!(
+                    "write `{qualifier}:{fixed}` (the qualifier is followed by a colon)"
+                );
             }
         }
     }
     let best = super::BaseOperator::all()
         .iter()
-        .map(|op| (edit_distance(&lower, &op.name().to_ascii_lowercase()), op.name()))
+        .map(|op| {
+            (
+                edit_distance(&lower, &op.name().to_ascii_lowercase()),
+                op.name(),
+            )
+        })
         .min_by_key(|(d, _)| *d);
     match best {
         Some((d, op)) if d <= 3 => format!("did you mean `{op}`?"),

@@ -1,0 +1,139 @@
+//! Command-line arguments (INTERFACE.md).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Who can assume this AWS IAM role from Kubernetes, and is that what the author meant?
+#[derive(Debug, Parser)]
+#[command(name = "trustlint", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes:
+  check        0 no finding at or above --fail-on, 1 some finding, 2 usage error or unreadable path
+  can-assume   0 every evaluated role allows, 1 some role denies, 2 usage error, unreadable path or no policy";
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check trust policies for mistakes.
+    Check(CheckArgs),
+    /// Decide whether an identity can assume the role, and explain why.
+    CanAssume(CanAssumeArgs),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text with the policy underlined.
+    Human,
+    /// JSON, schema 1.
+    Json,
+}
+
+/// The severity at which `check` fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Every finding.
+    Info,
+    /// Never fail.
+    Never,
+}
+
+/// `trustlint check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories (`-` for standard input); default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+}
+
+/// `trustlint can-assume`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["issuer", "pod_identity", "principal"]))]
+pub struct CanAssumeArgs {
+    /// The file holding the role(s): a trust policy, get-role, list-roles or authorization-details output.
+    pub path: PathBuf,
+
+    /// Web identity: the token issuer URL (`https://…`) or its IAM OIDC provider ARN.
+    #[arg(long, help_heading = "Web identity")]
+    pub issuer: Option<String>,
+    /// The service account `NAMESPACE/NAME` (subject `system:serviceaccount:NAMESPACE:NAME`).
+    #[arg(long, value_name = "NAMESPACE/NAME")]
+    pub sa: Option<String>,
+    /// Any token subject (GitHub's `repo:…`, …).
+    #[arg(
+        long,
+        value_name = "SUBJECT",
+        conflicts_with = "sa",
+        help_heading = "Web identity"
+    )]
+    pub sub: Option<String>,
+    /// The token audience (repeat for a multi-valued audience).
+    #[arg(
+        long,
+        value_name = "AUD",
+        default_value = "sts.amazonaws.com",
+        help_heading = "Web identity"
+    )]
+    pub aud: Vec<String>,
+
+    /// EKS Pod Identity: `sts:AssumeRole` and `sts:TagSession` by `pods.eks.amazonaws.com`.
+    #[arg(long, help_heading = "Pod Identity")]
+    pub pod_identity: bool,
+    /// The cluster ARN (sets the `eks-cluster-arn` and `eks-cluster-name` session tags).
+    #[arg(
+        long,
+        value_name = "ARN",
+        requires = "pod_identity",
+        help_heading = "Pod Identity"
+    )]
+    pub cluster_arn: Option<String>,
+    /// Set or override a session tag.
+    #[arg(
+        long,
+        value_name = "KEY=VALUE",
+        requires = "pod_identity",
+        help_heading = "Pod Identity"
+    )]
+    pub tag: Vec<String>,
+    /// The association has session tags disabled: only `sts:AssumeRole`, with no tags.
+    #[arg(long, requires = "pod_identity", help_heading = "Pod Identity")]
+    pub no_session_tags: bool,
+
+    /// An AWS principal ARN (role chaining, cross-account).
+    #[arg(long, value_name = "ARN", help_heading = "AWS principal")]
+    pub principal: Option<String>,
+    /// The action to authorise (default: the identity's usual actions; repeat to require several).
+    #[arg(long, help_heading = "Request")]
+    pub action: Vec<String>,
+
+    /// The account the role lives in.
+    #[arg(long, value_name = "ID", help_heading = "Request")]
+    pub account: Option<String>,
+    /// The partition.
+    #[arg(long, value_parser = ["aws", "aws-cn", "aws-us-gov"], help_heading = "Request")]
+    pub partition: Option<String>,
+    /// Another request key; repeat a key to give it several values.
+    #[arg(long, value_name = "KEY=VALUE", help_heading = "Request")]
+    pub context: Vec<String>,
+
+    /// Evaluate only this role (name, ARN).
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}

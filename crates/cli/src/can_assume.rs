@@ -1,0 +1,560 @@
+//! `trustlint can-assume`: decide, for each role in a file, whether an identity may assume it.
+
+use crate::args::{CanAssumeArgs, Format};
+use crate::render::Renderer;
+use crate::{read_path, Exit};
+use serde_json::{json, Value};
+use trustlint_core::diagnostic::Finding;
+use trustlint_core::eval::{
+    ConditionOutcome, Decision, Evaluation, PrincipalOutcome, StatementTrace,
+};
+use trustlint_core::identity::{Answer, Identity, Issuer, Query, ServiceAccount};
+use trustlint_core::input::{read_input, PolicySource};
+use trustlint_core::policy::{Statement, TrustPolicy};
+use trustlint_core::source::{LineIndex, Span};
+
+/// Run the command.
+pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
+    let query = build_query(args)?;
+    let path = args.path.display().to_string();
+    let bytes = read_path(&args.path)?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let input = read_input(&bytes);
+    let sources: Vec<&PolicySource> = input
+        .policies
+        .iter()
+        .filter(|p| match &args.role {
+            None => true,
+            Some(r) => {
+                p.name.as_deref() == Some(r.as_str()) || p.arn.as_deref() == Some(r.as_str())
+            }
+        })
+        .collect();
+    if sources.is_empty() {
+        return Err(match &args.role {
+            Some(r) => format!("no role named `{r}` in `{path}`"),
+            None => format!(
+                "no trust policy found in `{path}` (it is {})",
+                input.kind.as_str()
+            ),
+        });
+    }
+    let results: Vec<RoleResult<'_>> = sources
+        .into_iter()
+        .map(|source| {
+            let answer = source
+                .parsed
+                .policy
+                .as_ref()
+                .map(|p| query.answer(p, source.account.as_deref()));
+            RoleResult { source, answer }
+        })
+        .collect();
+    let all_allowed = results.iter().all(RoleResult::allowed);
+    match args.format {
+        Format::Json => {
+            let out = json!({
+                "schema": 1,
+                "results": results.iter().map(|r| r.to_json(&path, &text)).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Human => {
+            let renderer = Renderer::stdout();
+            let who = describe_identity(&query);
+            for r in &results {
+                print!("{}", r.human(&path, &text, &who, &renderer));
+            }
+        }
+    }
+    Ok(if all_allowed {
+        Exit::Success
+    } else {
+        Exit::Failure
+    })
+}
+
+fn build_query(args: &CanAssumeArgs) -> Result<Query, String> {
+    let sa = args
+        .sa
+        .as_deref()
+        .map(ServiceAccount::parse)
+        .transpose()
+        .map_err(|e| e.message)?;
+    let identity = if let Some(issuer) = &args.issuer {
+        let issuer = Issuer::parse(issuer).map_err(|e| e.message)?;
+        let sub = match (&sa, &args.sub) {
+            (Some(sa), None) => sa.subject(),
+            (None, Some(sub)) => sub.clone(),
+            _ => return Err(
+                "web identity needs the token subject: give --sa NAMESPACE/NAME or --sub SUBJECT"
+                    .to_owned(),
+            ),
+        };
+        Identity::WebIdentity {
+            issuer,
+            sub,
+            aud: args.aud.clone(),
+        }
+    } else if args.pod_identity {
+        let mut tags = Identity::pod_identity_tags(args.cluster_arn.as_deref(), sa.as_ref());
+        for t in &args.tag {
+            let (k, v) = split_kv(t, "--tag")?;
+            tags.retain(|(key, _)| !key.eq_ignore_ascii_case(&k));
+            tags.push((k, v));
+        }
+        Identity::PodIdentity {
+            tags,
+            session_tags: !args.no_session_tags,
+        }
+    } else if let Some(principal) = &args.principal {
+        Identity::Aws {
+            principal: principal.clone(),
+        }
+    } else {
+        return Err("give one of --issuer, --pod-identity or --principal".to_owned());
+    };
+    let mut context: Vec<(String, Vec<String>)> = Vec::new();
+    for c in &args.context {
+        let (k, v) = split_kv(c, "--context")?;
+        match context
+            .iter_mut()
+            .find(|(key, _)| key.eq_ignore_ascii_case(&k))
+        {
+            Some((_, values)) => values.push(v),
+            None => context.push((k, vec![v])),
+        }
+    }
+    if let Some(a) = &args.account {
+        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("--account `{a}` is not a 12-digit account id"));
+        }
+    }
+    Ok(Query {
+        identity,
+        account: args.account.clone(),
+        partition: args.partition.clone(),
+        context,
+        actions: args.action.clone(),
+    })
+}
+
+fn split_kv(text: &str, flag: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("{flag} `{text}` is not of the form KEY=VALUE")),
+    }
+}
+
+fn describe_identity(query: &Query) -> String {
+    match &query.identity {
+        Identity::WebIdentity { issuer, sub, aud } => {
+            format!(
+                "`{sub}` (issuer {}, audience {})",
+                issuer.url(),
+                aud.join(", ")
+            )
+        }
+        Identity::PodIdentity { tags, session_tags } => {
+            let tag = |k: &str| {
+                tags.iter()
+                    .rev()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.as_str())
+            };
+            let who = match (
+                tag("kubernetes-namespace"),
+                tag("kubernetes-service-account"),
+            ) {
+                (Some(ns), Some(sa)) => format!("Pod Identity for `{ns}/{sa}`"),
+                _ => "Pod Identity".to_owned(),
+            };
+            if *session_tags {
+                who
+            } else {
+                format!("{who} (session tags disabled)")
+            }
+        }
+        Identity::Aws { principal } => format!("`{principal}`"),
+    }
+}
+
+struct RoleResult<'a> {
+    source: &'a PolicySource,
+    answer: Option<Answer>,
+}
+
+impl RoleResult<'_> {
+    fn decision(&self) -> Decision {
+        self.answer
+            .as_ref()
+            .map_or(Decision::ImplicitDeny, |a| a.decision)
+    }
+
+    fn rejected(&self) -> bool {
+        self.source.parsed.iam_would_reject()
+    }
+
+    fn allowed(&self) -> bool {
+        self.decision() == Decision::Allow && !self.rejected()
+    }
+
+    fn reject_reasons(&self) -> impl Iterator<Item = &Finding> {
+        self.source.parsed.findings.iter().filter(|f| f.iam_rejects)
+    }
+
+    /// The action whose evaluation decides: the first one not allowed, else the first.
+    fn deciding(&self) -> Option<(&str, &Evaluation)> {
+        let answer = self.answer.as_ref()?;
+        let pick = answer
+            .actions
+            .iter()
+            .find(|a| a.evaluation.decision != Decision::Allow)
+            .or_else(|| answer.actions.first())?;
+        Some((pick.request.action.as_str(), &pick.evaluation))
+    }
+
+    fn to_json(&self, path: &str, file: &str) -> Value {
+        let policy = self.source.parsed.policy.as_ref();
+        let index = LineIndex::new(file);
+        let statements: Vec<Value> = match (self.deciding(), policy) {
+            (Some((_, eval)), Some(policy)) => eval
+                .statements
+                .iter()
+                .filter_map(|t| policy.statements.get(t.index).map(|s| statement_json(s, t)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let actions: Vec<Value> = self
+            .answer
+            .as_ref()
+            .map(|a| {
+                a.actions
+                    .iter()
+                    .map(|x| json!({"action": x.request.action, "decision": x.evaluation.decision.as_str()}))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let reasons: Vec<Value> = self
+            .reject_reasons()
+            .map(|f| {
+                let pos = index.position(file, f.span.start);
+                json!({"code": f.code, "message": f.message, "line": pos.line, "column": pos.column})
+            })
+            .collect();
+        json!({
+            "path": path,
+            "policy": self.source.name,
+            "decision": self.decision().as_str(),
+            "allowed": self.allowed(),
+            "iam_would_reject": self.rejected(),
+            "reject_reasons": reasons,
+            "actions": actions,
+            "notes": self.answer.as_ref().map(|a| a.notes.clone()).unwrap_or_default(),
+            "statements": statements,
+        })
+    }
+
+    fn human(&self, path: &str, file: &str, who: &str, renderer: &Renderer) -> String {
+        let mut out = String::new();
+        let name = self
+            .source
+            .name
+            .as_deref()
+            .map(|n| format!("role `{n}` in "))
+            .unwrap_or_default();
+        let verdict = if self.allowed() { "ALLOWED" } else { "DENIED" };
+        let verb = if self.allowed() { "can" } else { "cannot" };
+        out.push_str(&format!(
+            "{verdict}: {name}{path}\n  {who} {verb} assume it\n"
+        ));
+        if let Some(answer) = &self.answer {
+            for a in &answer.actions {
+                out.push_str(&format!(
+                    "  {}: {}\n",
+                    a.request.action,
+                    a.evaluation.decision.as_str()
+                ));
+            }
+            for n in &answer.notes {
+                out.push_str(&format!("  note: {n}\n"));
+            }
+        }
+        if self.rejected() {
+            for f in self.reject_reasons().take(3) {
+                out.push_str(&renderer.render(
+                    path,
+                    file,
+                    miette::Severity::Error,
+                    &format!("IAM would reject this document: {}", f.message),
+                    &[(f.span, f.code.to_owned())],
+                    f.help.as_deref(),
+                    None,
+                ));
+            }
+            let n = self.reject_reasons().count();
+            if n > 3 {
+                out.push_str(&format!(
+                    "  … and {} more reasons (run `trustlint check {path}`)\n",
+                    n - 3
+                ));
+            }
+            out.push_str("  a role cannot exist with this document, so nobody can assume it\n");
+        }
+        if let (Some(policy), Some((action, eval))) =
+            (self.source.parsed.policy.as_ref(), self.deciding())
+        {
+            out.push_str(&self.blame(path, file, policy, action, eval, renderer));
+        }
+        out.push('\n');
+        out
+    }
+
+    /// Explain the decision with the one place in the policy that decided it.
+    fn blame(
+        &self,
+        path: &str,
+        file: &str,
+        policy: &TrustPolicy,
+        action: &str,
+        eval: &Evaluation,
+        renderer: &Renderer,
+    ) -> String {
+        let map = |s: Span| self.source.file_span(s);
+        let stmt_name = |s: &Statement| match &s.sid {
+            Some(sid) if !sid.value.is_empty() => {
+                format!("statement {} (`{}`)", s.index, sid.value)
+            }
+            _ => format!("statement {}", s.index),
+        };
+        let pairs = eval
+            .statements
+            .iter()
+            .filter_map(|t| policy.statements.get(t.index).map(|s| (s, t)));
+        match eval.decision {
+            Decision::Allow | Decision::ExplicitDeny => {
+                let Some((s, t)) = pairs.clone().find(|(_, t)| {
+                    t.matched
+                        && t.effect.map(|e| e.as_str())
+                            == Some(if eval.decision == Decision::Allow {
+                                "Allow"
+                            } else {
+                                "Deny"
+                            })
+                }) else {
+                    return String::new();
+                };
+                let (msg, sev) = if eval.decision == Decision::Allow {
+                    (
+                        format!("{} allows `{action}`", stmt_name(s)),
+                        miette::Severity::Advice,
+                    )
+                } else {
+                    (
+                        format!("{} denies `{action}` explicitly", stmt_name(s)),
+                        miette::Severity::Error,
+                    )
+                };
+                let mut labels = vec![(map(principal_span(s)), principal_detail(&t.principal))];
+                for (c, o) in s.conditions.iter().zip(&t.conditions) {
+                    labels.push((map(c.values_span), short_detail(c, o)));
+                }
+                renderer.render(path, file, sev, &msg, &labels, None, None)
+            }
+            Decision::ImplicitDeny => {
+                let candidates: Vec<(&Statement, &StatementTrace)> = pairs
+                    .filter(|(_, t)| t.effect.map(|e| e.as_str()) == Some("Allow"))
+                    .collect();
+                if candidates.is_empty() {
+                    return format!("  the policy has no valid `Allow` statement\n");
+                }
+                let best = candidates.iter().copied().min_by_key(|(_, t)| {
+                    let failed = t.conditions.iter().filter(|c| !c.matched).count();
+                    (!t.principal.matched(), !t.action_matched, failed)
+                });
+                let Some((s, t)) = best else {
+                    return String::new();
+                };
+                if !t.principal.matched() {
+                    let mut labels = Vec::new();
+                    let mut help = None;
+                    if let Some(p) = &s.principal {
+                        labels.push((map(p.span), principal_detail(&t.principal)));
+                    }
+                    if let Some(first) = self.answer.as_ref().and_then(|a| a.actions.first()) {
+                        help = Some(format!(
+                            "the request comes from `{}`",
+                            first.request.principal.value()
+                        ));
+                    }
+                    let msg = "no statement trusts the caller's principal".to_owned();
+                    return renderer.render(
+                        path,
+                        file,
+                        miette::Severity::Error,
+                        &msg,
+                        &labels,
+                        help.as_deref(),
+                        None,
+                    );
+                }
+                if !t.action_matched {
+                    let span = s.action.as_ref().map_or(s.span, |a| a.span);
+                    let msg = format!(
+                        "{} trusts the principal but does not allow `{action}`",
+                        stmt_name(s)
+                    );
+                    return renderer.render(
+                        path,
+                        file,
+                        miette::Severity::Error,
+                        &msg,
+                        &[(map(span), t.action_detail.clone())],
+                        Some(&action_help(action)),
+                        None,
+                    );
+                }
+                let failed: Vec<(&trustlint_core::policy::Condition, &ConditionOutcome)> = s
+                    .conditions
+                    .iter()
+                    .zip(&t.conditions)
+                    .filter(|(_, o)| !o.matched)
+                    .collect();
+                let Some((c, o)) = failed.first() else {
+                    return String::new();
+                };
+                let msg = format!(
+                    "{} trusts the principal, but condition `{}` on `{}` fails",
+                    stmt_name(s),
+                    c.operator
+                        .map_or_else(|| c.operator_text.clone(), |op| op.canonical()),
+                    c.key
+                );
+                let mut labels = vec![(map(c.values_span), short_detail(c, o))];
+                for (c2, o2) in failed.iter().skip(1) {
+                    labels.push((map(c2.values_span), short_detail(c2, o2)));
+                }
+                let request_keys = self
+                    .answer
+                    .as_ref()
+                    .and_then(|a| a.actions.first())
+                    .map(|a| {
+                        a.request
+                            .context
+                            .entries()
+                            .iter()
+                            .map(|e| format!("`{}`", e.key))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                let help = condition_help(c, o, &request_keys);
+                let mut out = renderer.render(
+                    path,
+                    file,
+                    miette::Severity::Error,
+                    &msg,
+                    &labels,
+                    help.as_deref(),
+                    None,
+                );
+                out.push_str(&format!("  {}\n", o.detail(c)));
+                out
+            }
+        }
+    }
+}
+
+/// A label short enough to sit under a value.
+fn short_detail(c: &trustlint_core::policy::Condition, o: &ConditionOutcome) -> String {
+    use trustlint_core::eval::ConditionReason;
+    let shown = |v: &[String]| {
+        v.iter()
+            .map(|x| format!("`{x}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match o.reason {
+        ConditionReason::Absent => format!("the request has no `{}`", c.key),
+        ConditionReason::Compared { .. } if o.matched => {
+            format!("request has {}: holds", shown(&o.request))
+        }
+        ConditionReason::Compared { .. } => format!("request has {}: fails", shown(&o.request)),
+        _ => o.detail(c),
+    }
+}
+
+/// What to write instead, for the usual reasons a condition fails.
+fn condition_help(
+    c: &trustlint_core::policy::Condition,
+    o: &ConditionOutcome,
+    request_keys: &str,
+) -> Option<String> {
+    use trustlint_core::eval::ConditionReason;
+    use trustlint_core::policy::OperatorFamily;
+    let op = c.operator?;
+    if op.base.family() == OperatorFamily::StringExact
+        && c.values.iter().any(|v| v.text.contains(['*', '?']))
+    {
+        return Some(format!(
+            "`*` and `?` are literal in `{}`: use `StringLike` for wildcards",
+            op.base.name()
+        ));
+    }
+    if o.reason == ConditionReason::Absent {
+        if c.key.starts_with("https://") {
+            return Some("condition keys name the issuer without `https://`".to_owned());
+        }
+        return Some(format!("the request's keys are {request_keys}"));
+    }
+    if o.reason == ConditionReason::MultiValued {
+        return Some(format!("write `ForAnyValue:{}`", op.base.name()));
+    }
+    None
+}
+
+fn action_help(action: &str) -> String {
+    format!("add `{action}` to the statement's `Action`")
+}
+
+fn principal_span(s: &Statement) -> Span {
+    s.principal.as_ref().map_or(s.span, |p| p.span)
+}
+
+fn principal_detail(p: &PrincipalOutcome) -> String {
+    match p {
+        PrincipalOutcome::Wildcard => "`*` trusts every caller".to_owned(),
+        PrincipalOutcome::Matched { value } => format!("`{value}` is the caller"),
+        PrincipalOutcome::NotMatched { candidates } if candidates.is_empty() => {
+            "no principal of the caller's type is listed".to_owned()
+        }
+        PrincipalOutcome::NotMatched { candidates } => format!(
+            "the caller is none of {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        PrincipalOutcome::Missing => "the statement has no `Principal`".to_owned(),
+    }
+}
+
+fn statement_json(s: &Statement, t: &StatementTrace) -> Value {
+    json!({
+        "index": t.index,
+        "sid": s.sid.as_ref().map(|x| x.value.clone()),
+        "effect": t.effect.map(|e| e.as_str()),
+        "matched": t.matched,
+        "principal": {"matched": t.principal.matched(), "detail": principal_detail(&t.principal)},
+        "action": {"matched": t.action_matched, "detail": t.action_detail},
+        "conditions": s.conditions.iter().zip(&t.conditions).map(|(c, o)| json!({
+            "operator": c.operator.map_or_else(|| c.operator_text.clone(), |op| op.canonical()),
+            "key": c.key,
+            "values": c.values.iter().map(|v| v.text.clone()).collect::<Vec<_>>(),
+            "request": o.request,
+            "matched": o.matched,
+            "detail": o.detail(c),
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,297 @@
+//! The CLI contract (INTERFACE.md): flags, exit codes and JSON shapes.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn trustlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run trustlint")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shared_corpus() -> PathBuf {
+    let outer = repo().join("../shared/corpus");
+    if outer.join("index.jsonl").exists() {
+        outer
+    } else {
+        repo().join("corpus/shared")
+    }
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// The can-assume flags for one query of the shared corpus.
+fn flags_of(q: &Value) -> Vec<String> {
+    let mut a: Vec<String> = Vec::new();
+    let s = |k: &str| q.get(k).and_then(Value::as_str).map(str::to_owned);
+    if let Some(issuer) = s("issuer") {
+        a.extend(["--issuer".into(), issuer, "--sub".into(), s("sub").unwrap()]);
+        match q.get("aud") {
+            Some(Value::Array(v)) => v
+                .iter()
+                .for_each(|x| a.extend(["--aud".into(), x.as_str().unwrap().into()])),
+            Some(Value::String(x)) => a.extend(["--aud".into(), x.clone()]),
+            _ => {}
+        }
+    } else if q.get("principal_service").is_some() {
+        a.push("--pod-identity".into());
+        for (k, v) in q
+            .get("request_tags")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            a.extend(["--tag".into(), format!("{k}={}", v.as_str().unwrap())]);
+        }
+        let actions = q["actions"].as_array().unwrap();
+        if actions.len() == 1 {
+            a.extend(["--action".into(), actions[0].as_str().unwrap().into()]);
+        }
+    } else {
+        a.extend(["--principal".into(), s("aws_principal").unwrap()]);
+        if let Some(action) = s("action") {
+            a.extend(["--action".into(), action]);
+        }
+    }
+    if let Some(acct) = s("role_account") {
+        a.extend(["--account".into(), acct]);
+    }
+    if let Some(p) = s("partition") {
+        a.extend(["--partition".into(), p]);
+    }
+    for (k, v) in q
+        .get("context")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let values: Vec<&str> = match v {
+            Value::Array(x) => x.iter().map(|y| y.as_str().unwrap()).collect(),
+            other => vec![other.as_str().unwrap()],
+        };
+        for v in values {
+            a.extend(["--context".into(), format!("{k}={v}")]);
+        }
+    }
+    a
+}
+
+#[test]
+fn can_assume_answers_every_shared_corpus_query() {
+    let dir = shared_corpus();
+    let index = std::fs::read_to_string(dir.join("index.jsonl")).unwrap();
+    let mut n = 0;
+    let mut wrong = Vec::new();
+    for line in index.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).unwrap();
+        let file = dir.join(case["file"].as_str().unwrap());
+        for q in case["queries"].as_array().unwrap() {
+            let mut args: Vec<String> = vec![
+                "can-assume".into(),
+                file.display().to_string(),
+                "--format".into(),
+                "json".into(),
+            ];
+            args.extend(flags_of(q));
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = trustlint(&argv);
+            let expected = q["allowed"].as_bool().unwrap();
+            let code = out.status.code();
+            let v = json_of(&out);
+            let result = &v["results"][0];
+            let allowed = result["allowed"].as_bool().unwrap();
+            let expected_code = if expected { Some(0) } else { Some(1) };
+            if allowed != expected || code != expected_code {
+                wrong.push(format!(
+                    "{}: {args:?}: allowed={allowed} exit={code:?}",
+                    case["file"]
+                ));
+            }
+            // the contract's fields are all present
+            for field in [
+                "path",
+                "policy",
+                "decision",
+                "allowed",
+                "iam_would_reject",
+                "statements",
+            ] {
+                assert!(result.get(field).is_some(), "missing `{field}` in {result}");
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 60);
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn can_assume_json_trace_names_the_failing_condition() {
+    let out = trustlint(&[
+        "can-assume",
+        "examples/irsa-payments.json",
+        "--format",
+        "json",
+        "--issuer",
+        "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+        "--sa",
+        "payments/worker",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let r = &v["results"][0];
+    assert_eq!(r["decision"], "implicit-deny");
+    let st = &r["statements"][0];
+    assert_eq!(st["principal"]["matched"], true);
+    assert_eq!(st["action"]["matched"], true);
+    let sub = st["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"].as_str().unwrap().ends_with(":sub"))
+        .unwrap();
+    assert_eq!(sub["matched"], false);
+    assert_eq!(sub["request"][0], "system:serviceaccount:payments:worker");
+}
+
+#[test]
+fn can_assume_usage_errors_exit_2() {
+    for args in [
+        vec!["can-assume", "examples/irsa-payments.json"],
+        vec![
+            "can-assume",
+            "examples/irsa-payments.json",
+            "--issuer",
+            "oidc.example.com",
+            "--sa",
+            "a/b",
+        ],
+        vec![
+            "can-assume",
+            "examples/irsa-payments.json",
+            "--issuer",
+            "https://x",
+            "--sa",
+            "nope",
+        ],
+        vec![
+            "can-assume",
+            "does/not/exist.json",
+            "--principal",
+            "arn:aws:iam::111122223333:root",
+        ],
+        vec![
+            "can-assume",
+            "examples/irsa-payments.json",
+            "--principal",
+            "arn:aws:iam::1:root",
+            "--role",
+            "missing",
+        ],
+    ] {
+        let out = trustlint(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn can_assume_human_output_starts_with_the_verdict() {
+    let out = trustlint(&[
+        "can-assume",
+        "examples/irsa-payments.json",
+        "--issuer",
+        "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+        "--sa",
+        "payments/api",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("ALLOWED: examples/irsa-payments.json"),
+        "{text}"
+    );
+}
+
+#[test]
+fn can_assume_evaluates_every_role_of_a_dump() {
+    let out = trustlint(&[
+        "can-assume",
+        "examples/authorization-details.json",
+        "--format",
+        "json",
+        "--issuer",
+        "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+        "--sa",
+        "payments/api",
+    ]);
+    let v = json_of(&out);
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let by_name = |n: &str| results.iter().find(|r| r["policy"] == n).unwrap();
+    assert_eq!(by_name("payments-api")["allowed"], true);
+    assert_eq!(by_name("payments-api-encoded")["allowed"], true);
+    assert_eq!(by_name("karpenter")["allowed"], false);
+    assert_eq!(out.status.code(), Some(1));
+    let only = trustlint(&[
+        "can-assume",
+        "examples/authorization-details.json",
+        "--format",
+        "json",
+        "--role",
+        "payments-api",
+        "--issuer",
+        "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+        "--sa",
+        "payments/api",
+    ]);
+    assert_eq!(only.status.code(), Some(0));
+    assert_eq!(json_of(&only)["results"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn check_reports_document_problems_with_locations() {
+    let out = trustlint(&[
+        "check",
+        "corpus/shared/063-tf-duplicate-aud-key-missing-comma.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "TL002");
+    assert_eq!(d["span"]["start"]["line"], 13);
+    assert_eq!(v["schema"], 1);
+    let ok = trustlint(&["check", "examples/irsa-payments.json"]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+}
