@@ -49,12 +49,6 @@ fn query_of(q: &Value) -> Query {
             aud,
         }
     } else if q.get("principal_service").is_some() {
-        let actions: Vec<&str> = q["actions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a.as_str().unwrap())
-            .collect();
         let tags = q
             .get("request_tags")
             .and_then(Value::as_object)

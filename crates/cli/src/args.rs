@@ -22,7 +22,7 @@ pub enum Command {
     /// Check trust policies for mistakes.
     Check(CheckArgs),
     /// Decide whether an identity can assume the role, and explain why.
-    CanAssume(CanAssumeArgs),
+    CanAssume(Box<CanAssumeArgs>),
 }
 
 /// Output formats.

@@ -1,7 +1,7 @@
 //! `trustlint can-assume`: decide, for each role in a file, whether an identity may assume it.
 
 use crate::args::{CanAssumeArgs, Format};
-use crate::render::Renderer;
+use crate::render::{Note, Renderer};
 use crate::{read_path, Exit};
 use serde_json::{json, Value};
 use trustlint_core::diagnostic::Finding;
@@ -285,11 +285,13 @@ impl RoleResult<'_> {
                 out.push_str(&renderer.render(
                     path,
                     file,
-                    miette::Severity::Error,
-                    &format!("IAM would reject this document: {}", f.message),
-                    &[(f.span, f.code.to_owned())],
-                    f.help.as_deref(),
-                    None,
+                    &Note {
+                        severity: miette::Severity::Error,
+                        message: &format!("IAM would reject this document: {}", f.message),
+                        labels: &[(f.span, f.code.to_owned())],
+                        help: f.help.as_deref(),
+                        code: None,
+                    },
                 ));
             }
             let n = self.reject_reasons().count();
@@ -359,14 +361,24 @@ impl RoleResult<'_> {
                 for (c, o) in s.conditions.iter().zip(&t.conditions) {
                     labels.push((map(c.values_span), short_detail(c, o)));
                 }
-                renderer.render(path, file, sev, &msg, &labels, None, None)
+                renderer.render(
+                    path,
+                    file,
+                    &Note {
+                        severity: sev,
+                        message: &msg,
+                        labels: &labels,
+                        help: None,
+                        code: None,
+                    },
+                )
             }
             Decision::ImplicitDeny => {
                 let candidates: Vec<(&Statement, &StatementTrace)> = pairs
                     .filter(|(_, t)| t.effect.map(|e| e.as_str()) == Some("Allow"))
                     .collect();
                 if candidates.is_empty() {
-                    return format!("  the policy has no valid `Allow` statement\n");
+                    return "  the policy has no valid `Allow` statement\n".to_owned();
                 }
                 let best = candidates.iter().copied().min_by_key(|(_, t)| {
                     let failed = t.conditions.iter().filter(|c| !c.matched).count();
@@ -391,11 +403,13 @@ impl RoleResult<'_> {
                     return renderer.render(
                         path,
                         file,
-                        miette::Severity::Error,
-                        &msg,
-                        &labels,
-                        help.as_deref(),
-                        None,
+                        &Note {
+                            severity: miette::Severity::Error,
+                            message: &msg,
+                            labels: &labels,
+                            help: help.as_deref(),
+                            code: None,
+                        },
                     );
                 }
                 if !t.action_matched {
@@ -407,11 +421,13 @@ impl RoleResult<'_> {
                     return renderer.render(
                         path,
                         file,
-                        miette::Severity::Error,
-                        &msg,
-                        &[(map(span), t.action_detail.clone())],
-                        Some(&action_help(action)),
-                        None,
+                        &Note {
+                            severity: miette::Severity::Error,
+                            message: &msg,
+                            labels: &[(map(span), t.action_detail.clone())],
+                            help: Some(&action_help(action)),
+                            code: None,
+                        },
                     );
                 }
                 let failed: Vec<(&trustlint_core::policy::Condition, &ConditionOutcome)> = s
@@ -452,11 +468,13 @@ impl RoleResult<'_> {
                 let mut out = renderer.render(
                     path,
                     file,
-                    miette::Severity::Error,
-                    &msg,
-                    &labels,
-                    help.as_deref(),
-                    None,
+                    &Note {
+                        severity: miette::Severity::Error,
+                        message: &msg,
+                        labels: &labels,
+                        help: help.as_deref(),
+                        code: None,
+                    },
                 );
                 out.push_str(&format!("  {}\n", o.detail(c)));
                 out

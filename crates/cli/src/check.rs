@@ -3,7 +3,7 @@
 //! This first version reports the document-level problems the parser finds (TL001–TL011).
 
 use crate::args::{CheckArgs, FailOn, Format};
-use crate::render::Renderer;
+use crate::render::{Note, Renderer};
 use crate::{read_path, Exit};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -129,11 +129,13 @@ pub fn run(args: &CheckArgs) -> Result<Exit, String> {
                         renderer.render(
                             &r.path,
                             &r.text,
-                            severity,
-                            &f.message,
-                            &labels,
-                            f.help.as_deref(),
-                            Some(f.code)
+                            &Note {
+                                severity,
+                                message: &f.message,
+                                labels: &labels,
+                                help: f.help.as_deref(),
+                                code: Some(f.code)
+                            }
                         )
                     );
                 }

@@ -7,6 +7,21 @@ use miette::{
 use std::io::IsTerminal;
 use trustlint_core::source::Span;
 
+/// What to say about a place in a file.
+#[derive(Clone, Copy)]
+pub struct Note<'a> {
+    /// Error, warning or advice.
+    pub severity: Severity,
+    /// The headline.
+    pub message: &'a str,
+    /// The spans to underline, primary first.
+    pub labels: &'a [(Span, String)],
+    /// What to do.
+    pub help: Option<&'a str>,
+    /// A rule code.
+    pub code: Option<&'a str>,
+}
+
 /// A snippet renderer: colour only on a terminal.
 pub struct Renderer {
     handler: GraphicalReportHandler,
@@ -28,16 +43,14 @@ impl Renderer {
     }
 
     /// Render one diagnostic with its labelled spans over `text`.
-    pub fn render(
-        &self,
-        path: &str,
-        text: &str,
-        severity: Severity,
-        message: &str,
-        labels: &[(Span, String)],
-        help: Option<&str>,
-        code: Option<&str>,
-    ) -> String {
+    pub fn render(&self, path: &str, text: &str, note: &Note<'_>) -> String {
+        let Note {
+            severity,
+            message,
+            labels,
+            help,
+            code,
+        } = *note;
         let mut diag = MietteDiagnostic::new(message.to_owned()).with_severity(severity);
         if let Some(code) = code {
             diag = diag.with_code(code.to_owned());

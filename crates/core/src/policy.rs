@@ -2,6 +2,7 @@
 
 pub mod operator;
 pub mod parse;
+mod write;
 
 pub use operator::{BaseOperator, Operator, OperatorFamily, SetQualifier};
 pub use parse::{parse_policy, parse_policy_node, ParsedPolicy};
