@@ -349,11 +349,51 @@ impl Query {
             })
             .collect();
         let decision = Decision::all(actions.iter().map(|a| a.evaluation.decision));
+        let mut notes = notes;
+        if let Some(first) = actions.first() {
+            notes.extend(self.unknown_key_notes(policy, first));
+        }
         Answer {
             decision,
             actions,
             notes,
         }
+    }
+
+    /// Notes for condition keys that the policy tests, that the request does not carry, and
+    /// that a real request may carry: global `aws:`/`sts:` keys, and other claims of the
+    /// request's own issuer. trustlint does not guess their values.
+    fn unknown_key_notes(&self, policy: &TrustPolicy, first: &ActionAnswer) -> Vec<String> {
+        let issuer_prefix = match &self.identity {
+            Identity::WebIdentity { issuer, .. } => {
+                Some(format!("{}:", issuer.prefix.to_ascii_lowercase()))
+            }
+            _ => None,
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        let mut notes = Vec::new();
+        for (s, t) in policy.statements.iter().zip(&first.evaluation.statements) {
+            if !t.principal.matched() {
+                continue;
+            }
+            for c in &s.conditions {
+                let k = c.key_lower.as_str();
+                if first.request.context.get_lower(k).is_some() || seen.contains(&k) {
+                    continue;
+                }
+                let global = (k.starts_with("aws:") || k.starts_with("sts:"))
+                    && !k.starts_with("aws:requesttag/");
+                let claim = issuer_prefix.as_deref().is_some_and(|p| k.starts_with(p));
+                if global || claim {
+                    seen.push(k);
+                    notes.push(format!(
+                        "the request has no `{}`; if the real request carries it, give --context {}=VALUE",
+                        c.key, c.key
+                    ));
+                }
+            }
+        }
+        notes
     }
 }
 
