@@ -47,10 +47,8 @@ pub const BENCH_PATTERN_ROLE: usize = 1;
 /// Never: the constants are valid.
 #[must_use]
 pub fn bench_query() -> Query {
-    #[expect(clippy::unwrap_used, reason = "the constants are valid")]
-    let issuer = Issuer::parse(BENCH_ISSUER).unwrap();
-    #[expect(clippy::unwrap_used, reason = "the constants are valid")]
-    let sa = ServiceAccount::parse(BENCH_SA).unwrap();
+    let issuer = Issuer::parse(BENCH_ISSUER).expect("BENCH_ISSUER is a valid issuer URL");
+    let sa = ServiceAccount::parse(BENCH_SA).expect("BENCH_SA is a valid service account");
     Query {
         identity: Identity::WebIdentity {
             issuer,
@@ -440,8 +438,14 @@ fn irsa_pattern_statement(issuer: &str, ns: &str) -> J {
 impl Role {
     fn generate(seed: u64, i: usize) -> Self {
         let mut r = Rng::new(seed, 0, i);
-        let ns = r.pick(NAMESPACES);
-        let sa = r.pick(SERVICE_ACCOUNTS);
+        let (ns, sa) = (r.pick(NAMESPACES), r.pick(SERVICE_ACCOUNTS));
+        // The benchmark roles trust `BENCH_SA` (role `BENCH_PATTERN_ROLE`: its namespace).
+        let (bench_ns, bench_sa) = BENCH_SA.split_once('/').unwrap_or(("payments", "api"));
+        let (ns, sa) = match i {
+            BENCH_ROLE => (bench_ns, bench_sa),
+            BENCH_PATTERN_ROLE => (bench_ns, sa),
+            _ => (ns, sa),
+        };
         let id = format!("AROA{}", r.chars(ROLE_ID, 17));
         let create_date = format!(
             "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
@@ -471,11 +475,6 @@ impl Role {
                         r.below(EKS_CLUSTERS)
                     },
                 );
-                let (ns, sa) = if i == BENCH_ROLE {
-                    BENCH_SA.split_once('/').unwrap_or(("payments", "api"))
-                } else {
-                    (ns, sa)
-                };
                 let mut statements = vec![irsa_statement(&cluster.issuer, vec![subject(ns, sa)])];
                 if i != BENCH_ROLE && r.chance(12) {
                     // The same workload in a second cluster (blue/green, multi-region).
@@ -500,11 +499,6 @@ impl Role {
                         r.below(EKS_CLUSTERS)
                     },
                 );
-                let ns = if i == BENCH_PATTERN_ROLE {
-                    "payments"
-                } else {
-                    ns
-                };
                 (
                     format!("{}-{ns}-all-{i}", cluster.name),
                     document(vec![irsa_pattern_statement(&cluster.issuer, ns)]),

@@ -28,11 +28,13 @@
 //! assert_eq!(answer.decision, Decision::Allow);
 //! ```
 
+pub mod check;
 pub mod diagnostic;
 pub mod eval;
 pub mod identity;
 pub mod input;
 pub mod json;
+pub mod lint;
 pub mod matching;
 pub mod policy;
 pub mod source;

@@ -1,0 +1,120 @@
+//! `check`: read one file, parse every policy in it, run the selected rules, and report.
+
+use crate::diagnostic::{Finding, Severity};
+use crate::input::{read_input, InputKind};
+use crate::lint::{self, LintConfig, LintContext, RuleMeta};
+
+/// What to check and how to report it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// The inventory and other rule settings.
+    pub config: LintConfig,
+    /// Code prefixes to run (`TL2`, `TL203`); empty means every rule.
+    pub select: Vec<String>,
+    /// Code prefixes not to run.
+    pub ignore: Vec<String>,
+    /// Severity overrides by exact code.
+    pub severity: Vec<(String, Severity)>,
+}
+
+impl CheckOptions {
+    /// Options that run only the rule `code`.
+    #[must_use]
+    pub fn only(code: &str) -> Self {
+        Self {
+            select: vec![code.to_owned()],
+            ..Self::default()
+        }
+    }
+
+    /// Whether the rule with `code` runs.
+    #[must_use]
+    pub fn selects(&self, code: &str) -> bool {
+        let matches = |p: &String| {
+            code.len() >= p.len()
+                && code
+                    .get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        };
+        (self.select.is_empty() || self.select.iter().any(matches))
+            && !self.ignore.iter().any(matches)
+    }
+}
+
+/// One finding with the policy it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    /// The role name (or other name the input gives), if any.
+    pub policy: Option<String>,
+    /// The finding; its spans point into the file.
+    pub finding: Finding,
+}
+
+/// The result of checking one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// What the file is.
+    pub kind: InputKind,
+    /// How many policies it holds.
+    pub policies: usize,
+    /// Every finding, sorted by position.
+    pub findings: Vec<Reported>,
+}
+
+/// Check one file's bytes. Never fails: a file that cannot be read as JSON gives a TL001 finding.
+#[must_use]
+pub fn check(bytes: &[u8], options: &CheckOptions) -> Report {
+    let input = read_input(bytes);
+    let file = std::str::from_utf8(bytes).unwrap_or("");
+    let mut findings: Vec<Reported> = input
+        .findings
+        .iter()
+        .cloned()
+        .map(|finding| Reported {
+            policy: None,
+            finding,
+        })
+        .collect();
+    for source in &input.policies {
+        let mut own: Vec<Finding> = source.parsed.findings.clone();
+        if let Some(policy) = &source.parsed.policy {
+            let cx = LintContext {
+                policy,
+                text: source.text(file),
+                config: &options.config,
+                role_account: source.account.as_deref(),
+            };
+            own.extend(
+                lint::lint(&cx, |m: &RuleMeta| options.selects(m.code))
+                    .into_iter()
+                    .map(|f| f.map_spans(|s| source.file_span(s))),
+            );
+        }
+        findings.extend(own.into_iter().map(|finding| Reported {
+            policy: source.name.clone(),
+            finding,
+        }));
+    }
+    findings.retain(|r| options.selects(r.finding.code));
+    for r in &mut findings {
+        if let Some((_, s)) = options
+            .severity
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(r.finding.code))
+        {
+            r.finding.severity = *s;
+        }
+    }
+    findings.sort_by(|a, b| {
+        (a.finding.span.start, a.finding.span.end, a.finding.code).cmp(&(
+            b.finding.span.start,
+            b.finding.span.end,
+            b.finding.code,
+        ))
+    });
+    Report {
+        kind: input.kind,
+        policies: input.policies.len(),
+        findings,
+    }
+}

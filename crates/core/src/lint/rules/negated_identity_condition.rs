@@ -1,0 +1,40 @@
+//! TL209 `negated-identity-condition`.
+
+use crate::diagnostic::Finding;
+use crate::lint::rule::declare_rule;
+use crate::lint::{LintContext, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// TODO
+    ///
+    /// ## Why is this bad?
+    /// TODO
+    ///
+    /// ## Example
+    /// ```json
+    /// {}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```json
+    /// {}
+    /// ```
+    ///
+    /// ## References
+    /// - SEMANTICS.md
+    pub struct NegatedIdentityCondition {
+        code: "TL209",
+        name: "negated-identity-condition",
+        category: Correctness,
+        since: "0.1.0",
+    }
+}
+
+impl Rule for NegatedIdentityCondition {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, _cx: &LintContext<'_>, _out: &mut Vec<Finding>) {}
+}
