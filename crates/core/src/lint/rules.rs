@@ -1,5 +1,9 @@
 //! One file per rule, named after the rule.
 
+pub(crate) mod group_document;
+pub(crate) mod group_oidc;
+pub(crate) mod group_other;
+
 mod invalid_json;
 pub use invalid_json::InvalidJson;
 mod duplicate_key;
