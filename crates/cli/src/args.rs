@@ -14,7 +14,9 @@ pub struct Cli {
 
 const EXIT_CODES: &str = "Exit codes:
   check        0 no finding at or above --fail-on, 1 some finding, 2 usage error or unreadable path
-  can-assume   0 every evaluated role allows, 1 some role denies, 2 usage error, unreadable path or no policy";
+               (a file that is not valid JSON is a finding, TL001, not exit 2)
+  can-assume   0 every evaluated role allows, 1 some role denies, 2 usage error, unreadable path or no policy
+  others       0 success, 2 usage error";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -23,6 +25,25 @@ pub enum Command {
     Check(CheckArgs),
     /// Decide whether an identity can assume the role, and explain why.
     CanAssume(Box<CanAssumeArgs>),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Show a rule's documentation.
+    Explain(ExplainArgs),
+}
+
+/// `trustlint rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `trustlint explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code, e.g. `TL203`, or a rule name.
+    pub code: String,
 }
 
 /// Output formats.
@@ -32,6 +53,19 @@ pub enum Format {
     Human,
     /// JSON, schema 1.
     Json,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Readable text with the policy underlined.
+    Human,
+    /// JSON, schema 1.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands.
+    Github,
 }
 
 /// The severity at which `check` fails.
@@ -53,11 +87,20 @@ pub struct CheckArgs {
     /// Files or directories (`-` for standard input); default: the current directory.
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Exit with 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Exit with 1 when a finding has at least this severity [default: warning, or the configuration's].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Run only rules whose code starts with one of these (e.g. `TL2,TL101`).
+    #[arg(long, value_delimiter = ',', value_name = "CODE,...")]
+    pub select: Option<Vec<String>>,
+    /// Do not run rules whose code starts with one of these.
+    #[arg(long, value_delimiter = ',', value_name = "CODE,...")]
+    pub ignore: Option<Vec<String>>,
+    /// The configuration file [default: the nearest trustlint.toml above the working directory].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `trustlint can-assume`.

@@ -57,14 +57,19 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
                 "schema": 1,
                 "results": results.iter().map(|r| r.to_json(&path, &text)).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            crate::print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&out).unwrap_or_default()
+            ));
         }
         Format::Human => {
             let renderer = Renderer::stdout();
             let who = describe_identity(&query);
-            for r in &results {
-                print!("{}", r.human(&path, &text, &who, &renderer));
-            }
+            let out: String = results
+                .iter()
+                .map(|r| r.human(&path, &text, &who, &renderer))
+                .collect();
+            crate::print(&out);
         }
     }
     Ok(if all_allowed {

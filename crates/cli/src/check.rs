@@ -1,77 +1,75 @@
-//! `trustlint check`: report the problems of every trust policy in the given paths.
-//!
-//! This first version reports the document-level problems the parser finds (TL001–TL011).
+//! `trustlint check`: find the files, check them in parallel, report in the chosen format.
 
-use crate::args::{CheckArgs, FailOn, Format};
-use crate::render::{Note, Renderer};
+use crate::args::{CheckArgs, CheckFormat, FailOn};
+use crate::config::Config;
+use crate::report::{self, FileReport};
 use crate::{read_path, Exit};
-use serde_json::json;
 use std::path::{Path, PathBuf};
-use trustlint_core::diagnostic::{Finding, Severity};
-use trustlint_core::input::{read_input, InputKind};
-use trustlint_core::source::LineIndex;
+use trustlint_core::check::{check, CheckOptions, Reported};
+use trustlint_core::diagnostic::{code, Finding, Severity};
+use trustlint_core::input::InputKind;
+use trustlint_core::source::Span;
 
-struct FileReport {
-    path: String,
-    text: String,
-    findings: Vec<(Option<String>, Finding)>,
-    policies: usize,
+/// One file to check, and whether the user named it.
+struct Target {
+    path: PathBuf,
+    explicit: bool,
 }
 
 /// Run the command.
 pub fn run(args: &CheckArgs) -> Result<Exit, String> {
+    let config = Config::load(args.config.as_deref())?;
+    let options = CheckOptions {
+        config: config.lint.clone(),
+        select: args.select.clone().unwrap_or_else(|| config.select.clone()),
+        ignore: args.ignore.clone().unwrap_or_else(|| config.ignore.clone()),
+        severity: config.severity.clone(),
+    };
+    for code in options.select.iter().chain(&options.ignore) {
+        if !code.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("TL")) {
+            return Err(format!(
+                "`{code}` is not a rule code or prefix (e.g. `TL2`, `TL203`)"
+            ));
+        }
+    }
+    let fail_on = match args.fail_on {
+        Some(f) => f,
+        None => match config.fail_on.as_deref() {
+            Some("error") => FailOn::Error,
+            Some("info") => FailOn::Info,
+            Some("never") => FailOn::Never,
+            _ => FailOn::Warning,
+        },
+    };
+    let ignore_paths = ignore_globs(&config)?;
     let roots: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let mut files: Vec<(PathBuf, bool)> = Vec::new();
+    let mut targets = Vec::new();
     for root in &roots {
-        if root.is_dir() {
-            walk(root, &mut files).map_err(|e| format!("cannot read `{}`: {e}", root.display()))?;
+        if root == Path::new("-") {
+            targets.push(Target {
+                path: root.clone(),
+                explicit: true,
+            });
+        } else if root.is_dir() {
+            walk(root, &ignore_paths, &config.root(), &mut targets)?;
+        } else if root.exists() {
+            targets.push(Target {
+                path: root.clone(),
+                explicit: true,
+            });
         } else {
-            files.push((root.clone(), true));
-        }
-    }
-    files.sort();
-    let mut reports = Vec::new();
-    for (path, explicit) in files {
-        let bytes = read_path(&path)?;
-        let input = read_input(&bytes);
-        if matches!(input.kind, InputKind::Unrecognized | InputKind::Invalid) && !explicit {
-            continue;
-        }
-        let mut findings: Vec<(Option<String>, Finding)> =
-            input.findings.iter().cloned().map(|f| (None, f)).collect();
-        if input.kind == InputKind::Unrecognized {
-            findings.push((
-                None,
-                Finding::new(
-                    trustlint_core::diagnostic::code::INVALID_JSON,
-                    Severity::Error,
-                    trustlint_core::source::Span::new(0, 0),
-                    "the file is valid JSON but not a trust policy, get-role, list-roles or authorization-details output",
-                ),
+            return Err(format!(
+                "cannot read `{}`: no such file or directory",
+                root.display()
             ));
         }
-        for p in &input.policies {
-            findings.extend(
-                p.parsed
-                    .findings
-                    .iter()
-                    .cloned()
-                    .map(|f| (p.name.clone(), f)),
-            );
-        }
-        findings.sort_by_key(|(_, f)| (f.span.start, f.span.end));
-        reports.push(FileReport {
-            path: path.display().to_string(),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            findings,
-            policies: input.policies.len(),
-        });
     }
-    let threshold = match args.fail_on {
+    let reports = check_all(&targets, &options)?;
+    let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
@@ -79,93 +77,149 @@ pub fn run(args: &CheckArgs) -> Result<Exit, String> {
     };
     let failed = reports
         .iter()
-        .flat_map(|r| &r.findings)
-        .any(|(_, f)| threshold.is_some_and(|t| f.severity >= t));
-    let count = |s: Severity| {
-        reports
-            .iter()
-            .flat_map(|r| &r.findings)
-            .filter(|(_, f)| f.severity == s)
-            .count()
+        .flat_map(|r| &r.report.findings)
+        .any(|r| threshold.is_some_and(|t| r.finding.severity >= t));
+    let out = match args.format {
+        CheckFormat::Human => report::human(&reports),
+        CheckFormat::Json => report::json(&reports),
+        CheckFormat::Sarif => report::sarif(&reports),
+        CheckFormat::Github => report::github(&reports),
     };
-    match args.format {
-        Format::Json => {
-            let mut diagnostics = Vec::new();
-            for r in &reports {
-                let index = LineIndex::new(&r.text);
-                for (policy, f) in &r.findings {
-                    let start = index.position(&r.text, f.span.start);
-                    let end = index.position(&r.text, f.span.end);
-                    diagnostics.push(json!({
-                        "code": f.code, "name": f.name, "severity": f.severity.as_str(),
-                        "message": f.message, "help": f.help, "path": r.path, "policy": policy,
-                        "span": {"start": {"line": start.line, "column": start.column},
-                                 "end": {"line": end.line, "column": end.column}},
-                    }));
-                }
-            }
-            let out = json!({
-                "schema": 1,
-                "tool": {"name": "trustlint", "version": env!("CARGO_PKG_VERSION")},
-                "diagnostics": diagnostics,
-                "summary": {"files": reports.len(), "policies": reports.iter().map(|r| r.policies).sum::<usize>(),
-                            "error": count(Severity::Error), "warning": count(Severity::Warning), "info": count(Severity::Info)},
-            });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        }
-        Format::Human => {
-            let renderer = Renderer::stdout();
-            for r in &reports {
-                for (_, f) in &r.findings {
-                    let severity = match f.severity {
-                        Severity::Error => miette::Severity::Error,
-                        Severity::Warning => miette::Severity::Warning,
-                        Severity::Info => miette::Severity::Advice,
-                    };
-                    let mut labels = vec![(f.span, f.name.to_owned())];
-                    labels.extend(f.labels.iter().map(|l| (l.span, l.message.clone())));
-                    print!(
-                        "{}",
-                        renderer.render(
-                            &r.path,
-                            &r.text,
-                            &Note {
-                                severity,
-                                message: &f.message,
-                                labels: &labels,
-                                help: f.help.as_deref(),
-                                code: Some(f.code)
-                            }
-                        )
-                    );
-                }
-            }
-            println!(
-                "{} files, {} errors, {} warnings, {} infos",
-                reports.len(),
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Info)
-            );
-        }
-    }
+    crate::print(&out);
     Ok(if failed { Exit::Failure } else { Exit::Success })
 }
 
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+fn ignore_globs(config: &Config) -> Result<globset::GlobSet, String> {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in &config.ignore_paths {
+        let glob = globset::Glob::new(p).map_err(|e| format!("invalid ignore-path `{p}`: {e}"))?;
+        b.add(glob);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// Walk a directory: hidden folders, `.git`, `target` and `node_modules` skipped, `.gitignore`
+/// respected; only `.json` files are candidates.
+fn walk(
+    root: &Path,
+    ignore: &globset::GlobSet,
+    config_root: &Path,
+    out: &mut Vec<Target>,
+) -> Result<(), String> {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .filter_entry(|e| {
+            !matches!(
+                e.file_name().to_str(),
+                Some("target" | "node_modules" | ".git")
+            )
+        })
+        .build();
+    let mut found = Vec::new();
+    for entry in walker {
+        let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
         let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name == "target" || name == "node_modules" {
+        if !entry.file_type().is_some_and(|t| t.is_file())
+            || path.extension().is_none_or(|e| e != "json")
+        {
             continue;
         }
-        if entry.file_type()?.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push((path, false));
+        let rel = path.strip_prefix(config_root).unwrap_or(path);
+        let rel = rel.strip_prefix(".").unwrap_or(rel);
+        if ignore.is_match(rel) {
+            continue;
         }
+        found.push(Target {
+            path: path.to_path_buf(),
+            explicit: false,
+        });
     }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    out.extend(found);
     Ok(())
+}
+
+/// Check every target on all cores; the result keeps the targets' order.
+fn check_all(targets: &[Target], options: &CheckOptions) -> Result<Vec<FileReport>, String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(targets.len().max(1));
+    let chunk = targets.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<Option<FileReport>>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|t| check_one(t, options))
+                        .collect::<Result<Vec<_>, String>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a worker thread failed".to_owned()))
+            })
+            .collect()
+    });
+    let mut reports = Vec::with_capacity(targets.len());
+    for r in results {
+        reports.extend(r?.into_iter().flatten());
+    }
+    Ok(reports)
+}
+
+fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<FileReport>, String> {
+    let bytes = read_path(&target.path)?;
+    let mut report = check(&bytes, options);
+    match report.kind {
+        InputKind::Unrecognized if !target.explicit => return Ok(None),
+        InputKind::Invalid if !target.explicit && !looks_like_policy(&bytes) => return Ok(None),
+        InputKind::Unrecognized => {
+            if options.selects(code::INVALID_JSON.code) {
+                report.findings.insert(
+                    0,
+                    Reported {
+                        policy: None,
+                        finding: Finding::new(
+                            code::INVALID_JSON,
+                            Severity::Error,
+                            Span::new(0, 0),
+                            "the file is JSON but not a trust policy, get-role, list-roles or authorization-details output",
+                        )
+                        .with_help("pass a trust policy document or the output of `aws iam get-role`"),
+                    },
+                );
+            }
+        }
+        _ => {}
+    }
+    let path = if target.path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        display(&target.path)
+    };
+    Ok(Some(FileReport {
+        path,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        report,
+    }))
+}
+
+/// A broken file found by walking is reported only when it looks like a trust policy.
+fn looks_like_policy(bytes: &[u8]) -> bool {
+    let needles: [&[u8]; 2] = [b"\"Statement\"", b"AssumeRolePolicyDocument"];
+    needles
+        .iter()
+        .any(|n| bytes.windows(n.len()).any(|w| w == *n))
+}
+
+fn display(path: &Path) -> String {
+    let s = path.display().to_string();
+    s.strip_prefix("./").map_or(s.clone(), str::to_owned)
 }

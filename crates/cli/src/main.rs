@@ -4,7 +4,10 @@
 mod args;
 mod can_assume;
 mod check;
+mod config;
 mod render;
+mod report;
+mod rules;
 
 use clap::Parser;
 use std::io::Read;
@@ -44,11 +47,20 @@ pub fn read_path(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
 }
 
+/// Write to standard output; a closed pipe (`trustlint … | head`) is not an error.
+pub fn print(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match &cli.command {
         args::Command::Check(a) => check::run(a),
         args::Command::CanAssume(a) => can_assume::run(a),
+        args::Command::Rules(a) => rules::list(a),
+        args::Command::Explain(a) => rules::explain(a),
     };
     match result {
         Ok(exit) => exit.into(),

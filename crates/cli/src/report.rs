@@ -1,0 +1,228 @@
+//! The output formats of `check`: human (miette), JSON (schema 1), SARIF 2.1.0, GitHub workflow commands.
+
+use crate::render::{Note, Renderer};
+use serde_json::{json, Value};
+use trustlint_core::check::Report;
+use trustlint_core::diagnostic::Severity;
+use trustlint_core::lint::{rule_by_code, RULES};
+use trustlint_core::source::{LineIndex, Position};
+
+/// One checked file.
+pub struct FileReport {
+    /// The path as shown.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+    /// What was found.
+    pub report: Report,
+}
+
+impl FileReport {
+    fn positions(&self) -> Vec<(Position, Position)> {
+        let index = LineIndex::new(&self.text);
+        self.report
+            .findings
+            .iter()
+            .map(|r| {
+                (
+                    index.position(&self.text, r.finding.span.start),
+                    index.position(&self.text, r.finding.span.end),
+                )
+            })
+            .collect()
+    }
+}
+
+fn counts(reports: &[FileReport]) -> (usize, usize, usize) {
+    let n = |s: Severity| {
+        reports
+            .iter()
+            .flat_map(|r| &r.report.findings)
+            .filter(|f| f.finding.severity == s)
+            .count()
+    };
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}
+
+/// miette snippets, then a summary line.
+pub fn human(reports: &[FileReport]) -> String {
+    let renderer = Renderer::stdout();
+    let mut out = String::new();
+    for r in reports {
+        for rep in &r.report.findings {
+            let f = &rep.finding;
+            let severity = match f.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            };
+            let mut labels = vec![(f.span, f.name.to_owned())];
+            labels.extend(f.labels.iter().map(|l| (l.span, l.message.clone())));
+            let help = match (&f.help, rule_by_code(f.code)) {
+                (Some(h), Some(m)) => Some(format!(
+                    "{h}\n(see `trustlint explain {}` or {})",
+                    m.code,
+                    m.url()
+                )),
+                (Some(h), None) => Some(h.clone()),
+                (None, Some(m)) => Some(format!("see `trustlint explain {}`", m.code)),
+                (None, None) => None,
+            };
+            let code = format!("{}({})", f.code, f.name);
+            out.push_str(&renderer.render(
+                &r.path,
+                &r.text,
+                &Note {
+                    severity,
+                    message: &f.message,
+                    labels: &labels,
+                    help: help.as_deref(),
+                    code: Some(&code),
+                },
+            ));
+        }
+    }
+    let (e, w, i) = counts(reports);
+    let policies: usize = reports.iter().map(|r| r.report.policies).sum();
+    out.push_str(&format!(
+        "checked {} files ({policies} policies): {e} errors, {w} warnings, {i} infos\n",
+        reports.len()
+    ));
+    out
+}
+
+/// The schema-1 JSON document of INTERFACE.md.
+pub fn json(reports: &[FileReport]) -> String {
+    let mut diagnostics = Vec::new();
+    for r in reports {
+        for (rep, (start, end)) in r.report.findings.iter().zip(r.positions()) {
+            let f = &rep.finding;
+            diagnostics.push(json!({
+                "code": f.code,
+                "name": f.name,
+                "severity": f.severity.as_str(),
+                "message": f.message,
+                "help": f.help,
+                "path": r.path,
+                "policy": rep.policy,
+                "span": {"start": {"line": start.line, "column": start.column},
+                         "end": {"line": end.line, "column": end.column}},
+            }));
+        }
+    }
+    let (e, w, i) = counts(reports);
+    let out = json!({
+        "schema": 1,
+        "tool": {"name": "trustlint", "version": env!("CARGO_PKG_VERSION")},
+        "diagnostics": diagnostics,
+        "summary": {"files": reports.len(), "policies": reports.iter().map(|r| r.report.policies).sum::<usize>(),
+                    "error": e, "warning": w, "info": i},
+    });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&out).unwrap_or_default()
+    )
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// SARIF 2.1.0 with the rule catalog in `tool.driver.rules`.
+pub fn sarif(reports: &[FileReport]) -> String {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            json!({
+                "id": m.code,
+                "name": m.name,
+                "shortDescription": {"text": m.summary()},
+                "fullDescription": {"text": m.summary()},
+                "help": {"text": m.docs(), "markdown": m.docs()},
+                "helpUri": m.url(),
+                "defaultConfiguration": {"level": sarif_level(m.category.severity())},
+                "properties": {"category": m.category.as_str()},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for r in reports {
+        for (rep, (start, end)) in r.report.findings.iter().zip(r.positions()) {
+            let f = &rep.finding;
+            let index = RULES.iter().position(|x| x.meta().code == f.code);
+            let text = match &f.help {
+                Some(h) => format!("{} ({h})", f.message),
+                None => f.message.clone(),
+            };
+            let mut result = json!({
+                "ruleId": f.code,
+                "level": sarif_level(f.severity),
+                "message": {"text": text},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": r.path.replace('\\', "/")},
+                    "region": {"startLine": start.line, "startColumn": start.column,
+                               "endLine": end.line, "endColumn": end.column}
+                }}],
+            });
+            if let (Some(i), Some(obj)) = (index, result.as_object_mut()) {
+                obj.insert("ruleIndex".into(), json!(i));
+            }
+            results.push(result);
+        }
+    }
+    let out = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "trustlint", "version": env!("CARGO_PKG_VERSION"),
+                                "informationUri": "https://trustlint.invalid", "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&out).unwrap_or_default()
+    )
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One GitHub Actions workflow command per finding.
+pub fn github(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        for (rep, (start, end)) in r.report.findings.iter().zip(r.positions()) {
+            let f = &rep.finding;
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            out.push_str(&format!(
+                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                escape_property(&r.path),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                escape_property(&format!("{} {}", f.code, f.name)),
+                escape_data(&f.message)
+            ));
+        }
+    }
+    out
+}
