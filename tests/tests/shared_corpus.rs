@@ -118,3 +118,84 @@ fn every_shared_corpus_query_is_answered_right() {
         wrong.join("\n")
     );
 }
+
+/// The rule each defect tag of the shared corpus maps to (the table in its README).
+const DEFECT_RULES: &[(&str, &str)] = &[
+    ("issuer-prefix-mismatch", "TL201"),
+    ("https-in-key", "TL201"),
+    ("aud-sub-swap", "TL202"),
+    ("wildcard-in-stringequals", "TL203"),
+    ("missing-sub", "TL204"),
+    ("missing-aud", "TL205"),
+    ("overbroad-sub-wildcard", "TL206"),
+    ("malformed-sub-format", "TL207"),
+    ("negated-operator-broad", "TL209"),
+    ("forallvalues-missing-key", "TL210"),
+    ("other:unsupported-claim-key", "TL211"),
+    ("wrong-audience", "TL212"),
+    ("malformed-principal", "TL101"),
+    ("wrong-action", "TL102"),
+    ("missing-tagsession", "TL103"),
+    ("unknown-operator", "TL010"),
+    ("duplicate-key", "TL002"),
+    ("other:invalid-json", "TL001"),
+    ("other:resource-in-trust-policy", "TL007"),
+];
+
+#[test]
+fn every_tagged_defect_is_reported_by_its_rule() {
+    use trustlint_core::check::{check, CheckOptions};
+    use trustlint_core::diagnostic::Severity;
+    let dir = corpus_dir();
+    let index = std::fs::read_to_string(dir.join("index.jsonl")).unwrap();
+    let mut problems = Vec::new();
+    for line in index.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).unwrap();
+        let file = case["file"].as_str().unwrap();
+        let report = check(
+            &std::fs::read(dir.join(file)).unwrap(),
+            &CheckOptions::default(),
+        );
+        let codes: Vec<&str> = report.findings.iter().map(|r| r.finding.code).collect();
+        let tags: Vec<&str> = case["defects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let expected: Vec<&str> = tags
+            .iter()
+            .filter_map(|t| {
+                DEFECT_RULES
+                    .iter()
+                    .find(|(tag, _)| tag == t)
+                    .map(|(_, c)| *c)
+            })
+            .collect();
+        // What a syntax error hides need not be found.
+        if !codes.contains(&"TL001") {
+            for code in &expected {
+                if !codes.contains(code) {
+                    problems.push(format!(
+                        "{file}: tagged {tags:?} but {code} not reported (got {codes:?})"
+                    ));
+                }
+            }
+        } else if !expected.contains(&"TL001") {
+            problems.push(format!(
+                "{file}: TL001 reported but not tagged invalid-json"
+            ));
+        }
+        if case["verdict"] == "ok" {
+            for r in &report.findings {
+                if r.finding.severity == Severity::Error && !expected.contains(&r.finding.code) {
+                    problems.push(format!(
+                        "{file}: ok case has unexplained error {}: {}",
+                        r.finding.code, r.finding.message
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
