@@ -142,7 +142,7 @@ fn walk(
     Ok(())
 }
 
-/// Check every target on all cores; the result keeps the targets' order.
+/// Check every target on all cores (or `TRUSTLINT_THREADS`); the result keeps the targets' order.
 fn check_all(targets: &[Target], options: &CheckOptions) -> Result<Vec<FileReport>, String> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)

@@ -9,6 +9,7 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use trustlint_core::check::{check, CheckOptions};
 use trustlint_core::eval::{evaluate, explain, Request, RequestContext, RequestPrincipal};
 use trustlint_core::input::read_input;
 use trustlint_core::policy::{parse_policy, PrincipalKind, TrustPolicy};
@@ -164,12 +165,20 @@ proptest! {
     }
 
     #[test]
-    fn read_input_never_panics_and_spans_stay_in_bounds(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-        let input = read_input(&bytes);
-        for p in &input.policies {
-            for f in &p.parsed.findings {
-                prop_assert!(f.span.start <= f.span.end && f.span.end <= bytes.len().max(1));
-            }
+    fn check_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let report = check(&bytes, &CheckOptions::default());
+        for r in &report.findings {
+            prop_assert!(r.finding.span.start <= r.finding.span.end && r.finding.span.end <= bytes.len().max(1));
+        }
+    }
+
+    #[test]
+    fn every_rule_runs_on_generated_policies(statements in proptest::collection::vec(statement(), 1..4)) {
+        let text = render(&statements);
+        let report = check(text.as_bytes(), &CheckOptions::default());
+        for r in &report.findings {
+            let s = r.finding.span;
+            prop_assert!(s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end), "{:?}", r.finding);
         }
     }
 
@@ -183,6 +192,10 @@ proptest! {
                     prop_assert!(f.span.end <= t.len());
                     prop_assert!(t.is_char_boundary(f.span.start) && t.is_char_boundary(f.span.end), "{:?}", f);
                 }
+            }
+            for r in &check(t.as_bytes(), &CheckOptions::default()).findings {
+                let s = r.finding.span;
+                prop_assert!(s.end <= t.len() && t.is_char_boundary(s.start) && t.is_char_boundary(s.end), "{:?}", r.finding);
             }
         }
     }

@@ -1,0 +1,220 @@
+//! `trustlint check`: exit codes, discovery, configuration and the four formats.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn trustlint_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run trustlint")
+}
+
+fn trustlint(args: &[&str]) -> Output {
+    trustlint_in(&repo(), args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+const DUP: &str = "corpus/shared/063-tf-duplicate-aud-key-missing-comma.json";
+
+#[test]
+fn json_format_is_schema_1() {
+    let out = trustlint(&["check", DUP, "--select", "TL002", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn sarif_format_is_2_1_0_with_the_rule_catalog() {
+    let out = trustlint(&["check", DUP, "--select", "TL002", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let mut v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // The rule docs change as rules evolve; the snapshot locks the structure.
+    let rules = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array_mut()
+        .unwrap();
+    assert!(rules.len() >= 37);
+    for r in rules.iter_mut() {
+        for k in ["shortDescription", "fullDescription", "help"] {
+            r[k] = Value::String("[redacted]".into());
+        }
+    }
+    rules.truncate(2);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&v).unwrap());
+}
+
+#[test]
+fn github_format_is_one_workflow_command_per_finding() {
+    let out = trustlint(&["check", DUP, "--select", "TL002", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "::error file=corpus/shared/063-tf-duplicate-aud-key-missing-comma.json,line=13,col=13,endLine=13,endColumn=87,title=TL002 duplicate-key::condition key `oidc.eks.us-east-1.amazonaws.com/id/425BA7CE0D854F12026FA6444CF6F673:aud` appears more than once\n"
+    );
+}
+
+#[test]
+fn human_format_underlines_and_names_the_rule() {
+    let out = trustlint(&["check", DUP, "--select", "TL002"]);
+    let text = stdout(&out);
+    assert!(text.contains("TL002(duplicate-key)"), "{text}");
+    assert!(
+        text.contains("063-tf-duplicate-aud-key-missing-comma.json:13:13"),
+        "{text}"
+    );
+    assert!(text.contains("first written here"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
+}
+
+#[test]
+fn fail_on_select_and_ignore_decide_the_exit_code() {
+    assert_eq!(
+        trustlint(&["check", DUP, "--select", "TL002", "--fail-on", "never"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        trustlint(&["check", DUP, "--ignore", "TL"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        trustlint(&["check", DUP, "--select", "TL002", "--fail-on", "error"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        trustlint(&["check", DUP, "--select", "XYZ"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        trustlint(&["check", "no/such/file.json"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        trustlint(&["check", "--format", "yaml"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn invalid_json_is_a_finding_not_an_error() {
+    let out = trustlint(&[
+        "check",
+        "corpus/shared/036-gha-stringlike-main-with-inline-comment.txt",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "TL001");
+    assert_eq!(v["diagnostics"][0]["span"]["start"]["line"], 13);
+}
+
+#[test]
+fn stdin_and_configuration() {
+    let dir = std::env::temp_dir().join(format!("trustlint-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("roles/legacy")).unwrap();
+    std::fs::create_dir_all(dir.join("node_modules")).unwrap();
+    let dup = std::fs::read(repo().join(DUP)).unwrap();
+    std::fs::write(dir.join("roles/app.json"), &dup).unwrap();
+    std::fs::write(dir.join("roles/legacy/old.json"), &dup).unwrap();
+    std::fs::write(dir.join("node_modules/x.json"), &dup).unwrap();
+    std::fs::write(dir.join("package.json"), br#"{"name": "not-a-policy"}"#).unwrap();
+    std::fs::write(
+        dir.join("trustlint.toml"),
+        "select = [\"TL002\"]\n[[ignore-path]]\npath = \"roles/legacy/**\"\n",
+    )
+    .unwrap();
+    let out = trustlint_in(&dir, &["check", "--format", "json"]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let paths: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["roles/app.json"], "{v}");
+    assert_eq!(v["summary"]["files"], 1);
+    // the configuration's fail-on applies
+    std::fs::write(
+        dir.join("trustlint.toml"),
+        "fail-on = \"never\"\nselect = [\"TL002\"]\n",
+    )
+    .unwrap();
+    assert_eq!(trustlint_in(&dir, &["check"]).status.code(), Some(0));
+    // a broken configuration is a usage error
+    std::fs::write(dir.join("trustlint.toml"), "fail-on = \"sometimes\"\n").unwrap();
+    assert_eq!(trustlint_in(&dir, &["check"]).status.code(), Some(2));
+    std::fs::remove_file(dir.join("trustlint.toml")).unwrap();
+    // standard input
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(["check", "-", "--select", "TL002", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&dup).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["diagnostics"][0]["path"], "<stdin>");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn output_is_the_same_on_one_core_and_many() {
+    // The walk is sorted and workers keep the order: one thread and eight give the same output.
+    let run = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_trustlint"))
+            .args(["check", "corpus", "--format", "json", "--fail-on", "never"])
+            .env("TRUSTLINT_THREADS", threads)
+            .current_dir(repo())
+            .output()
+            .unwrap()
+    };
+    let (a, b) = (run("1"), run("8"));
+    assert_eq!(stdout(&a), stdout(&b));
+    let v: Value = serde_json::from_str(&stdout(&a)).unwrap();
+    let keys: Vec<(String, u64, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["span"]["start"]["line"].as_u64().unwrap(),
+                d["span"]["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(
+        keys, sorted,
+        "diagnostics are sorted by path, then position"
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = trustlint(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["rules"].as_array().unwrap().len() >= 37);
+    let out = trustlint(&["explain", "TL203"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("# TL203 wildcard-in-string-equals"));
+    assert!(stdout(&out).contains("## What it does"));
+    assert_eq!(trustlint(&["explain", "TL999"]).status.code(), Some(2));
+}
