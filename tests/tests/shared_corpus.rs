@@ -2,21 +2,10 @@
 //! `corpus/shared/`) gets the answer the corpus gives.
 
 use serde_json::Value;
-use std::path::PathBuf;
 use trustlint_core::eval::Decision;
 use trustlint_core::identity::{Identity, Issuer, Query};
 use trustlint_core::input::read_input;
-
-/// The shared corpus: the one beside the repository when present, else the copy in the repo.
-pub fn corpus_dir() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let outer = root.join("../shared/corpus");
-    if outer.join("index.jsonl").exists() {
-        outer
-    } else {
-        root.join("corpus/shared")
-    }
-}
+use trustlint_tests::corpus_dir;
 
 fn query_of(q: &Value) -> Query {
     let s = |k: &str| q.get(k).and_then(Value::as_str).map(str::to_owned);

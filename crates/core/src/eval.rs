@@ -8,7 +8,9 @@ mod principal;
 mod request;
 
 pub use condition::{ConditionOutcome, ConditionReason};
-pub use principal::{principal_account, PrincipalOutcome, RequestPrincipal};
+pub use principal::{
+    matches as principal_matches, principal_account, PrincipalOutcome, RequestPrincipal,
+};
 pub use request::{ContextEntry, Request, RequestContext};
 
 use crate::policy::{Actions, Effect, Statement, TrustPolicy};

@@ -28,6 +28,7 @@
 //! assert_eq!(answer.decision, Decision::Allow);
 //! ```
 
+pub mod algebra;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
@@ -38,3 +39,4 @@ pub mod lint;
 pub mod matching;
 pub mod policy;
 pub mod source;
+pub mod symbolic;

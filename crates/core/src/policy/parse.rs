@@ -2,13 +2,15 @@
 
 use super::{
     ActionPattern, Actions, CompiledValue, Condition, ConditionValue, Effect, LanguageVersion,
-    Operator, OperatorFamily, PrincipalEntry, PrincipalKind, Principals, Spanned, Statement,
-    TrustPolicy,
+    Operator, OperatorFamily, PrincipalEntry, PrincipalKind, Principals, SetQualifier, Spanned,
+    Statement, TrustPolicy,
 };
 use crate::diagnostic::{code, Finding, RuleId, Severity};
 use crate::json::{self, Member, Node, Value};
-use crate::matching::{self, LikePattern, Template};
+use crate::matching::{self, LikePattern, Template, TemplatePart};
 use crate::source::Span;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 /// The default role trust policy size quota (non-whitespace characters).
 pub const DEFAULT_SIZE_QUOTA: usize = 2048;
@@ -57,7 +59,18 @@ pub fn json_error_finding(err: &json::JsonError) -> Finding {
         err.message.clone(),
     )
     .rejected_by_iam();
-    f.help = err.help.clone();
+    f.help = match err.kind {
+        // The JSON reader's advice is for any JSON; a policy is exactly one object.
+        json::JsonErrorKind::Empty => Some(
+            "a trust policy is one JSON object: `{\"Version\": \"2012-10-17\", \"Statement\": [ … ]}`"
+                .to_owned(),
+        ),
+        json::JsonErrorKind::TrailingData => Some(
+            "a policy document is exactly one JSON object (IAM: \"more than one JSON policy object\"); remove the extra text, or merge the statements into one `Statement` array"
+                .to_owned(),
+        ),
+        _ => err.help.clone(),
+    };
     f
 }
 
@@ -108,31 +121,45 @@ impl Cx {
 
     /// Report duplicates among `members` (exact key repeats). With `fold_case`, keys that differ
     /// only by ASCII case are duplicates too. Returns nothing: callers use the last copy.
+    /// Linear in the number of members.
     fn duplicates(&mut self, members: &[Member], fold_case: bool, what: &str) {
-        for (i, m) in members.iter().enumerate() {
-            let earlier = members.iter().take(i).find(|p| {
-                if fold_case {
-                    p.key.eq_ignore_ascii_case(&m.key)
+        let mut first_by_key: HashMap<Cow<'_, str>, &Member> =
+            HashMap::with_capacity(members.len());
+        for m in members {
+            let key: Cow<'_, str> = if fold_case {
+                Cow::Owned(m.key.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(m.key.as_str())
+            };
+            let Some(first) = first_by_key.get(&key).copied() else {
+                first_by_key.insert(key, m);
+                continue;
+            };
+            let (message, help) = if first.key == m.key {
+                (
+                    format!("{what} `{}` appears more than once", m.key),
+                    "merge the two into one entry; most tools keep only the last copy, and IAM rejects the document",
+                )
+            } else {
+                let why = if what == "condition operator" {
+                    "condition operator names are compared case-insensitively"
                 } else {
-                    p.key == m.key
-                }
-            });
-            if let Some(first) = earlier {
-                let message = if first.key == m.key {
-                    format!("{what} `{}` appears more than once", m.key)
-                } else {
-                    format!(
-                        "{what} `{}` repeats `{}` with different letter case (condition keys are case-insensitive)",
-                        m.key, first.key
-                    )
+                    "condition keys are case-insensitive"
                 };
-                self.push(
-                    Finding::new(code::DUPLICATE_KEY, Severity::Error, m.key_span, message)
-                        .with_label(first.key_span, "first written here")
-                        .with_help("merge the two into one entry; most tools keep only the last copy, and IAM rejects the document")
-                        .rejected_by_iam(),
-                );
-            }
+                (
+                    format!(
+                        "{what} `{}` repeats `{}` with different letter case ({why})",
+                        m.key, first.key
+                    ),
+                    "merge the two into one entry spelled one way; IAM rejects keys that differ only by case",
+                )
+            };
+            self.push(
+                Finding::new(code::DUPLICATE_KEY, Severity::Error, m.key_span, message)
+                    .with_label(first.key_span, "first written here")
+                    .with_help(help)
+                    .rejected_by_iam(),
+            );
         }
     }
 
@@ -141,29 +168,92 @@ impl Cx {
         members.iter().rev().find(|m| m.key == key)
     }
 
-    fn unknown_keys(&mut self, members: &[Member], allowed: &[&str], level: &str) {
+    /// Whether a member that is not an allowed element was most likely meant as `element` (a
+    /// case, whitespace or one-letter variant, or a principal type written without `Principal`),
+    /// so that its absence is already reported as an unknown element.
+    fn misspelled(members: &[Member], element: &str) -> bool {
+        members.iter().any(|m| {
+            let key = m.key.trim();
+            m.key != element
+                && (key.eq_ignore_ascii_case(element)
+                    || (key.len() > 3
+                        && edit_distance(&key.to_ascii_lowercase(), &element.to_ascii_lowercase())
+                            <= 1)
+                    || (element == "Principal"
+                        && ["AWS", "Federated", "Service", "CanonicalUser"].contains(&key)))
+        })
+    }
+
+    /// Report members whose key is not an element allowed at this level. `elsewhere` lists the
+    /// elements of the other level (top level vs statement), to say where a key belongs.
+    fn unknown_keys(
+        &mut self,
+        members: &[Member],
+        allowed: &[&str],
+        elsewhere: &[&str],
+        level: &str,
+    ) {
         for m in members {
             if allowed.contains(&m.key.as_str()) {
                 continue;
             }
-            let suggestion = allowed
+            let key = m.key.as_str();
+            let trimmed = key.trim();
+            let same_but_case = allowed.iter().find(|a| a.eq_ignore_ascii_case(trimmed));
+            let close = allowed
                 .iter()
-                .find(|a| a.eq_ignore_ascii_case(m.key.trim()));
-            let (message, help) = match suggestion {
-                Some(s) => (
-                    format!(
-                        "unknown {level} element `{}`: element names are case-sensitive",
-                        m.key
-                    ),
+                .map(|a| {
+                    (
+                        edit_distance(&trimmed.to_ascii_lowercase(), &a.to_ascii_lowercase()),
+                        a,
+                    )
+                })
+                .filter(|(d, a)| *d <= 2 && d * 3 <= a.len())
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, a)| a);
+            let (message, help) = if let Some(s) = same_but_case.filter(|s| **s == trimmed) {
+                (
+                    format!("unknown {level} element `{key}`: the name has surrounding whitespace"),
+                    format!("write `{s}` without spaces"),
+                )
+            } else if let Some(s) = same_but_case {
+                (
+                    format!("unknown {level} element `{key}`: element names are case-sensitive"),
                     format!("write `{s}`"),
-                ),
-                None => (
-                    format!("unknown {level} element `{}`", m.key),
+                )
+            } else if level == "statement"
+                && ["AWS", "Federated", "Service", "CanonicalUser"].contains(&trimmed)
+            {
+                (
+                    format!("unknown statement element `{key}`: it is a principal type"),
+                    format!("write it inside `Principal`: `\"Principal\": {{\"{trimmed}\": …}}`"),
+                )
+            } else if elsewhere.contains(&trimmed) {
+                let (place, target) = if level == "top-level" {
+                    ("inside a statement", "into a statement")
+                } else {
+                    (
+                        "at the top level",
+                        "to the top level of the document, next to `Statement`",
+                    )
+                };
+                (
+                    format!("unknown {level} element `{key}`: it belongs {place}"),
+                    format!("move `{key}` {target}"),
+                )
+            } else if let Some(s) = close {
+                (
+                    format!("unknown {level} element `{key}`"),
+                    format!("did you mean `{s}`? IAM rejects unknown elements"),
+                )
+            } else {
+                (
+                    format!("unknown {level} element `{key}`"),
                     format!(
-                        "IAM rejects unknown elements; allowed here: {}",
+                        "remove it (IAM rejects unknown elements; allowed here: {})",
                         allowed.join(", ")
                     ),
-                ),
+                )
             };
             self.error(code::UNKNOWN_ELEMENT, m.key_span, message, &help);
         }
@@ -183,7 +273,7 @@ impl Cx {
             return None;
         };
         self.duplicates(members, false, "element");
-        self.unknown_keys(members, &TOP_KEYS, "top-level");
+        self.unknown_keys(members, &TOP_KEYS, &STATEMENT_KEYS, "top-level");
         self.size(node, text);
 
         let version = Self::last(members, "Version").and_then(|m| self.version(&m.value));
@@ -206,6 +296,7 @@ impl Cx {
 
         let mut statements = Vec::new();
         match Self::last(members, "Statement") {
+            None if Self::misspelled(members, "Statement") => {}
             None => self.error(
                 code::MISSING_ELEMENT,
                 Span::new(node.span.start, node.span.start + 1),
@@ -337,11 +428,12 @@ impl Cx {
             return None;
         };
         self.duplicates(members, false, "element");
-        self.unknown_keys(members, &STATEMENT_KEYS, "statement");
+        self.unknown_keys(members, &STATEMENT_KEYS, &TOP_KEYS, "statement");
         let head = Span::new(node.span.start, node.span.start + 1);
 
         let sid = Self::last(members, "Sid").and_then(|m| self.string_value(&m.value, "Sid"));
         let effect = match Self::last(members, "Effect") {
+            None if Self::misspelled(members, "Effect") => None,
             None => {
                 self.error(
                     code::MISSING_ELEMENT,
@@ -363,7 +455,10 @@ impl Cx {
             );
             self.principals(&m.value).unwrap_or(Principals { span: m.value.span, any: false, entries: Vec::new() })
         });
-        if Self::last(members, "Principal").is_none() && not_principal.is_none() {
+        if Self::last(members, "Principal").is_none()
+            && not_principal.is_none()
+            && !Self::misspelled(members, "Principal")
+        {
             self.error(
                 code::MISSING_ELEMENT,
                 head,
@@ -385,6 +480,7 @@ impl Cx {
         let action = match (action_member, not_action_member) {
             (Some(m), _) => self.actions(&m.value, false),
             (None, Some(m)) => self.actions(&m.value, true),
+            (None, None) if Self::misspelled(members, "Action") => None,
             (None, None) => {
                 self.error(
                     code::MISSING_ELEMENT,
@@ -513,6 +609,17 @@ impl Cx {
                 entries: Vec::new(),
             }),
             Value::Object(members) => {
+                if members.is_empty() {
+                    self.push(
+                        Finding::new(
+                            code::INVALID_VALUE,
+                            Severity::Warning,
+                            node.span,
+                            "the principal is an empty object: it matches nobody",
+                        )
+                        .with_help("name the trusted principal, e.g. `{\"Federated\": \"arn:aws:iam::<account>:oidc-provider/<issuer>\"}`"),
+                    );
+                }
                 self.duplicates(members, false, "principal type");
                 let mut entries = Vec::new();
                 for m in members {
@@ -605,13 +712,10 @@ impl Cx {
             return;
         };
         self.duplicates(ops, true, "condition operator");
-        for (i, op_member) in ops.iter().enumerate() {
+        let ops_kept = last_copies(ops);
+        for (op_member, kept) in ops.iter().zip(ops_kept) {
             // Exact repeats: the last copy is the one last-wins readers keep.
-            if ops
-                .iter()
-                .skip(i + 1)
-                .any(|later| later.key == op_member.key)
-            {
+            if !kept {
                 continue;
             }
             let operator = Operator::parse(&op_member.key);
@@ -630,14 +734,12 @@ impl Cx {
                 continue;
             };
             self.duplicates(keys, true, "condition key");
-            for (j, key_member) in keys.iter().enumerate() {
-                if keys
-                    .iter()
-                    .skip(j + 1)
-                    .any(|later| later.key == key_member.key)
-                {
+            let keys_kept = last_copies(keys);
+            for (key_member, kept) in keys.iter().zip(keys_kept) {
+                if !kept {
                     continue;
                 }
+                self.check_condition_key(key_member);
                 let values = self.condition_values(&key_member.value, operator, language);
                 out.push(Condition {
                     operator_text: op_member.key.clone(),
@@ -658,12 +760,32 @@ impl Cx {
         match operator {
             None => {
                 let help = suggest_operator(&member.key);
-                self.error(
-                    code::UNKNOWN_CONDITION_OPERATOR,
-                    span,
-                    format!("unknown condition operator `{}`", member.key),
-                    &help,
-                );
+                let empty_body = member
+                    .value
+                    .as_object()
+                    .is_some_and(<[Member]>::is_empty);
+                if empty_body {
+                    // IAM tolerates an unknown operator whose body is `{}` (SEMANTICS.md §2.4).
+                    self.push(
+                        Finding::new(
+                            code::UNKNOWN_CONDITION_OPERATOR,
+                            Severity::Warning,
+                            span,
+                            format!(
+                                "unknown condition operator `{}` (its body is empty, so it has no effect)",
+                                member.key
+                            ),
+                        )
+                        .with_help(format!("{help}, or remove the empty operator")),
+                    );
+                } else {
+                    self.error(
+                        code::UNKNOWN_CONDITION_OPERATOR,
+                        span,
+                        format!("unknown condition operator `{}`", member.key),
+                        &help,
+                    );
+                }
             }
             Some(op) if op.base == super::BaseOperator::Null && op.if_exists => self.error(
                 code::UNKNOWN_CONDITION_OPERATOR,
@@ -680,7 +802,37 @@ impl Cx {
                 )
                 .with_help("use `Null` without `ForAnyValue:`/`ForAllValues:`"),
             ),
+            Some(op) if op.canonical() != member.key => self.push(
+                Finding::new(
+                    code::UNKNOWN_CONDITION_OPERATOR,
+                    Severity::Warning,
+                    span,
+                    format!(
+                        "condition operator `{}` is not spelled the way IAM documents it: AWS does not say that operator names ignore letter case",
+                        member.key
+                    ),
+                )
+                .with_help(format!("write `{}`", op.canonical())),
+            ),
             Some(_) => {}
+        }
+    }
+
+    /// A condition key is a literal name: `${…}` in it is never substituted.
+    fn check_condition_key(&mut self, member: &Member) {
+        if member.key.contains("${") {
+            self.push(
+                Finding::new(
+                    code::INVALID_POLICY_VARIABLE,
+                    Severity::Error,
+                    member.key_span,
+                    format!(
+                        "condition key `{}` contains `${{`: policy variables are substituted only in condition values, so the key is compared literally and is never present",
+                        member.key
+                    ),
+                )
+                .with_help("write the key out, e.g. `oidc.eks.<region>.amazonaws.com/id/<id>:sub` (an unrendered template variable?)"),
+            );
         }
     }
 
@@ -807,7 +959,10 @@ impl Cx {
             return None;
         }
         match matching::parse_template(text) {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                self.check_variables(&t, span, op);
+                Some(t)
+            }
             Err(e) => {
                 // Point into the string literal: +1 skips the opening quote when the text is
                 // written without escapes; otherwise underline the whole value.
@@ -833,8 +988,41 @@ impl Cx {
         }
     }
 
+    /// Lint well-formed variables that still cannot work as intended.
+    fn check_variables(&mut self, template: &Template, span: Span, op: Operator) {
+        if op.base == super::BaseOperator::Bool {
+            self.push(
+                Finding::new(
+                    code::INVALID_POLICY_VARIABLE,
+                    Severity::Warning,
+                    span,
+                    "the AWS pages disagree on whether `Bool` takes policy variables: the value may be compared literally",
+                )
+                .with_help("write `true` or `false`, or compare the key with `StringEquals`"),
+            );
+        }
+        for part in &template.parts {
+            let TemplatePart::Variable { name, .. } = part else {
+                continue;
+            };
+            let lower = name.to_ascii_lowercase();
+            if lower == "aws:tagkeys" || lower.ends_with(":amr") {
+                self.push(
+                    Finding::new(
+                        code::INVALID_POLICY_VARIABLE,
+                        Severity::Error,
+                        span,
+                        format!("policy variable `${{{name}}}` names a multi-valued key, which cannot be a policy variable: it never resolves"),
+                    )
+                    .with_help("only single-valued keys can be policy variables; compare the key itself with a `ForAnyValue:` operator"),
+                );
+            }
+        }
+    }
+
     fn sids(&mut self, statements: &[Statement]) {
-        for (i, s) in statements.iter().enumerate() {
+        let mut first_by_sid: HashMap<&str, &Spanned<String>> = HashMap::new();
+        for s in statements {
             let Some(sid) = &s.sid else { continue };
             if sid.value.bytes().any(|b| !b.is_ascii_alphanumeric()) {
                 self.error(
@@ -850,12 +1038,8 @@ impl Cx {
             if sid.value.is_empty() {
                 continue;
             }
-            let first = statements
-                .iter()
-                .take(i)
-                .filter_map(|p| p.sid.as_ref())
-                .find(|p| p.value == sid.value);
-            if let Some(first) = first {
+            let first = *first_by_sid.entry(sid.value.as_str()).or_insert(sid);
+            if !std::ptr::eq(first, sid) {
                 self.push(
                     Finding::new(
                         code::INVALID_SID,
@@ -898,6 +1082,19 @@ fn non_whitespace_chars(doc: &str) -> usize {
     count
 }
 
+/// For each member, whether it is the last one with its exact key (the copy last-wins JSON
+/// readers keep). Linear.
+fn last_copies(members: &[Member]) -> Vec<bool> {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(members.len());
+    let mut kept: Vec<bool> = members
+        .iter()
+        .rev()
+        .map(|m| seen.insert(m.key.as_str()))
+        .collect();
+    kept.reverse();
+    kept
+}
+
 fn describe(node: &Node) -> String {
     match &node.value {
         Value::Null => "`null`".to_owned(),
@@ -924,19 +1121,36 @@ fn suggest_operator(name: &str) -> String {
             }
         }
     }
-    let best = super::BaseOperator::all()
-        .iter()
-        .map(|op| {
-            (
-                edit_distance(&lower, &op.name().to_ascii_lowercase()),
-                op.name(),
-            )
-        })
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((d, op)) if d <= 3 => format!("did you mean `{op}`?"),
-        _ => "use an IAM condition operator such as `StringEquals` or `StringLike`".to_owned(),
+    // Very long names are not typos of an operator; skip the quadratic distance.
+    if lower.len() <= 64 {
+        let mut best: Option<(usize, String)> = None;
+        for base in super::BaseOperator::all() {
+            for qualifier in [
+                None,
+                Some(SetQualifier::ForAnyValue),
+                Some(SetQualifier::ForAllValues),
+            ] {
+                for if_exists in [false, true] {
+                    let candidate = Operator {
+                        qualifier,
+                        base: *base,
+                        if_exists,
+                    }
+                    .canonical();
+                    let d = edit_distance(&lower, &candidate.to_ascii_lowercase());
+                    if best.as_ref().is_none_or(|(b, _)| d < *b) {
+                        best = Some((d, candidate));
+                    }
+                }
+            }
+        }
+        if let Some((d, op)) = best {
+            if d <= 3 && d * 3 <= lower.len() {
+                return format!("did you mean `{op}`?");
+            }
+        }
     }
+    "use an IAM condition operator such as `StringEquals` or `StringLike`".to_owned()
 }
 
 /// Levenshtein distance over bytes (short operator names only).

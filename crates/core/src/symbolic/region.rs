@@ -1,0 +1,454 @@
+//! Regions: sets of requests described key by key.
+
+use super::PrincipalClass;
+use crate::algebra::{StringSet, TooComplex};
+use crate::lint::data::{issuer_family, NEVER_EXPOSED_CLAIMS, POD_IDENTITY_TAGS};
+use crate::policy::{
+    BaseOperator, CompiledValue, Condition, OperatorFamily, SetQualifier, Statement,
+};
+
+/// The values one condition key may take in a region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySet {
+    /// The key as first written.
+    pub key: String,
+    /// The key, ASCII lower-cased.
+    pub key_lower: String,
+    /// The admitted values when the key is present.
+    pub present: StringSet,
+    /// Whether the key may be absent.
+    pub absent: bool,
+    /// Patterns the value must match (as written in the policy; each entry one pattern, all
+    /// from the conditions that include values).
+    pub include: Vec<String>,
+    /// Patterns the value must not match.
+    pub exclude: Vec<String>,
+}
+
+impl KeySet {
+    fn free(key: &str, key_lower: &str) -> KeySet {
+        KeySet {
+            key: key.to_owned(),
+            key_lower: key_lower.to_owned(),
+            present: StringSet::all(),
+            absent: true,
+            include: Vec::new(),
+            exclude: Vec::new(),
+        }
+    }
+
+    /// Whether no value (and not absence) is admitted.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        !self.absent && self.present.is_empty()
+    }
+
+    fn intersect(&self, other: &KeySet) -> Result<KeySet, TooComplex> {
+        Ok(KeySet {
+            key: self.key.clone(),
+            key_lower: self.key_lower.clone(),
+            present: self.present.intersect(&other.present)?,
+            absent: self.absent && other.absent,
+            include: merged(&self.include, &other.include),
+            exclude: merged(&self.exclude, &other.exclude),
+        })
+    }
+
+    fn minus(&self, other: &KeySet) -> Result<KeySet, TooComplex> {
+        Ok(KeySet {
+            key: self.key.clone(),
+            key_lower: self.key_lower.clone(),
+            present: self.present.difference(&other.present)?,
+            absent: self.absent && !other.absent,
+            include: merged(&self.include, &other.exclude),
+            exclude: merged(&self.exclude, &other.include),
+        })
+    }
+}
+
+fn merged(a: &[String], b: &[String]) -> Vec<String> {
+    let mut out = a.to_vec();
+    for x in b {
+        if !out.contains(x) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+/// A set of requests: some keys constrained, the rest free.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// The constrained keys, sorted by lower-cased key.
+    pub keys: Vec<KeySet>,
+    /// Conditions trustlint does not model exactly (numeric, date, IP, ARN, `Bool`, policy
+    /// variables, multi-valued keys), written out; the region holds only when they hold too.
+    pub opaque: Vec<String>,
+    /// Conditions of subtracted `Deny` statements that could not be subtracted exactly: the
+    /// region is an over-approximation that excludes requests these conditions match.
+    pub unless: Vec<String>,
+}
+
+impl Region {
+    /// Every request.
+    #[must_use]
+    pub fn everything() -> Region {
+        Region {
+            keys: Vec::new(),
+            opaque: Vec::new(),
+            unless: Vec::new(),
+        }
+    }
+
+    /// Whether the region is exactly the set trustlint describes.
+    #[must_use]
+    pub fn is_exact(&self) -> bool {
+        self.opaque.is_empty() && self.unless.is_empty()
+    }
+
+    /// Whether no request is in the region.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.iter().any(KeySet::is_empty)
+    }
+
+    /// The constraint on `key_lower`, if any.
+    #[must_use]
+    pub fn key(&self, key_lower: &str) -> Option<&KeySet> {
+        self.keys.iter().find(|k| k.key_lower == key_lower)
+    }
+
+    fn key_or_free(&self, key: &str, key_lower: &str) -> KeySet {
+        self.key(key_lower)
+            .cloned()
+            .unwrap_or_else(|| KeySet::free(key, key_lower))
+    }
+
+    fn set_key(&mut self, set: KeySet) {
+        match self
+            .keys
+            .binary_search_by(|k| k.key_lower.as_str().cmp(set.key_lower.as_str()))
+        {
+            Ok(i) => {
+                if let Some(slot) = self.keys.get_mut(i) {
+                    *slot = set;
+                }
+            }
+            Err(i) => self.keys.insert(i, set),
+        }
+    }
+
+    /// The requests that satisfy every condition of `statement`.
+    ///
+    /// # Errors
+    /// When a string set is too complex.
+    pub fn of_statement(statement: &Statement) -> Result<Region, TooComplex> {
+        let mut r = Region::everything();
+        for c in &statement.conditions {
+            match constraint(c)? {
+                Some(set) => {
+                    let merged = r.key_or_free(&c.key, &c.key_lower).intersect(&set)?;
+                    r.set_key(merged);
+                }
+                None => r.opaque.push(describe_condition(c)),
+            }
+        }
+        Ok(r)
+    }
+
+    /// The requests in both regions.
+    ///
+    /// # Errors
+    /// When a string set is too complex.
+    pub fn intersect(&self, other: &Region) -> Result<Region, TooComplex> {
+        let mut r = self.clone();
+        for k in &other.keys {
+            let merged = r.key_or_free(&k.key, &k.key_lower).intersect(k)?;
+            r.set_key(merged);
+        }
+        r.opaque = merged(&r.opaque, &other.opaque);
+        r.unless = merged(&r.unless, &other.unless);
+        Ok(r)
+    }
+
+    /// The requests in `self` and not in `other`, as a union of regions.
+    ///
+    /// # Errors
+    /// When a string set is too complex.
+    pub fn subtract(&self, other: &Region) -> Result<Vec<Region>, TooComplex> {
+        if !other.opaque.is_empty() || !other.unless.is_empty() {
+            // Not exactly subtractable: keep the region, marked with what it excludes.
+            let mut r = self.clone();
+            let what = other
+                .keys
+                .iter()
+                .map(|k| {
+                    format!(
+                        "`{}` in {}",
+                        k.key,
+                        describe_patterns(&k.include, &k.exclude)
+                    )
+                })
+                .chain(other.opaque.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" and ");
+            r.unless.push(if what.is_empty() {
+                "a `Deny` statement applies".to_owned()
+            } else {
+                what
+            });
+            return Ok(vec![r]);
+        }
+        let mut out = Vec::new();
+        let mut prefix = self.clone();
+        for k in &other.keys {
+            let mine = prefix.key_or_free(&k.key, &k.key_lower);
+            let mut piece = prefix.clone();
+            piece.set_key(mine.minus(k)?);
+            if !piece.is_empty() {
+                out.push(piece);
+            }
+            prefix.set_key(mine.intersect(k)?);
+            if prefix.is_empty() {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// How a key behaves for a kind of caller.
+enum Presence {
+    Always,
+    Never,
+    Free,
+}
+
+/// Whether a key looks like an OIDC provider key (`<host[/path]>:<claim>`).
+fn is_issuer_key(key_lower: &str) -> bool {
+    match key_lower.rsplit_once(':') {
+        Some((prefix, _)) => prefix.contains('.') || prefix.contains('/'),
+        None => false,
+    }
+}
+
+fn presence(class: PrincipalClass, prefix: Option<&str>, key_lower: &str) -> Presence {
+    if !key_lower.contains(':') {
+        // Every key IAM sets has a `prefix:` (a key written without its claim is never present).
+        return Presence::Never;
+    }
+    let principal_key = key_lower.starts_with("aws:principal")
+        || key_lower == "aws:userid"
+        || key_lower == "aws:username";
+    match class {
+        PrincipalClass::WebIdentity => {
+            let own = prefix.map(|p| format!("{}:", p.to_ascii_lowercase()));
+            match own.as_deref().and_then(|o| key_lower.strip_prefix(o)) {
+                Some("sub" | "aud") => Presence::Always,
+                Some(claim) => {
+                    let family = issuer_family(prefix.unwrap_or(""));
+                    if NEVER_EXPOSED_CLAIMS.contains(&claim) {
+                        Presence::Never
+                    } else {
+                        match family.claims() {
+                            Some(list) if !list.contains(&claim) => Presence::Never,
+                            _ => Presence::Free,
+                        }
+                    }
+                }
+                None if is_issuer_key(key_lower) || principal_key => Presence::Never,
+                None => Presence::Free,
+            }
+        }
+        PrincipalClass::PodIdentity => {
+            if let Some(tag) = key_lower.strip_prefix("aws:requesttag/") {
+                if POD_IDENTITY_TAGS.contains(&tag) {
+                    Presence::Always
+                } else {
+                    Presence::Never
+                }
+            } else if is_issuer_key(key_lower) || principal_key {
+                Presence::Never
+            } else {
+                Presence::Free
+            }
+        }
+        PrincipalClass::Aws => {
+            if key_lower == "aws:principalarn" || key_lower == "aws:principalaccount" {
+                Presence::Always
+            } else if is_issuer_key(key_lower) {
+                Presence::Never
+            } else {
+                Presence::Free
+            }
+        }
+        PrincipalClass::Service => {
+            if is_issuer_key(key_lower) || principal_key {
+                Presence::Never
+            } else {
+                Presence::Free
+            }
+        }
+        PrincipalClass::Any => Presence::Free,
+    }
+}
+
+/// Force keys IAM never sets for this caller absent, and keys it always sets present.
+///
+/// # Errors
+/// Never in practice (kept for symmetry with the other constructions).
+pub fn restrict_to_caller(
+    mut r: Region,
+    class: PrincipalClass,
+    prefix: Option<&str>,
+) -> Result<Region, TooComplex> {
+    for k in &mut r.keys {
+        match presence(class, prefix, &k.key_lower) {
+            Presence::Always => k.absent = false,
+            Presence::Never => k.present = StringSet::empty(),
+            Presence::Free => {}
+        }
+    }
+    Ok(r)
+}
+
+/// Multi-valued keys by nature (SEMANTICS.md §2.5).
+fn is_multi_valued(key_lower: &str) -> bool {
+    key_lower == "aws:tagkeys" || key_lower.ends_with(":amr")
+}
+
+/// The exact constraint a condition puts on its key, or `None` when it is not modelled.
+fn constraint(c: &Condition) -> Result<Option<KeySet>, TooComplex> {
+    let mut set = KeySet::free(&c.key, &c.key_lower);
+    let Some(op) = c.operator else {
+        // An unknown operator never holds.
+        set.present = StringSet::empty();
+        set.absent = false;
+        return Ok(Some(set));
+    };
+    if op.base == BaseOperator::Null {
+        let mut present = false;
+        let mut absent = false;
+        for v in &c.values {
+            match v.compiled {
+                CompiledValue::Bool(Some(true)) => absent = true,
+                CompiledValue::Bool(Some(false)) => present = true,
+                _ => {}
+            }
+        }
+        set.present = if present {
+            StringSet::all()
+        } else {
+            StringSet::empty()
+        };
+        set.absent = absent;
+        return Ok(Some(set));
+    }
+    let family = op.base.family();
+    if !matches!(
+        family,
+        OperatorFamily::StringExact | OperatorFamily::StringLike
+    ) || is_multi_valued(&c.key_lower)
+    {
+        return Ok(None);
+    }
+    let mut values = StringSet::empty();
+    for v in &c.values {
+        let one = match (&v.compiled, family) {
+            (CompiledValue::Template(_), _) => return Ok(None),
+            (_, OperatorFamily::StringLike) => StringSet::like_wild(&v.text)?,
+            _ if op.base.ignores_case() => StringSet::exact_ignore_case(&v.text),
+            _ => StringSet::exact(&v.text),
+        };
+        values = values.union(&one)?;
+    }
+    // Descriptions are StringLike patterns: exact values escape their wildcards as IAM does.
+    let texts: Vec<String> = c
+        .values
+        .iter()
+        .map(|v| match family {
+            OperatorFamily::StringLike => v.text.clone(),
+            _ if op.base.ignores_case() => format!("{} (any case)", escape_like(&v.text)),
+            _ => escape_like(&v.text),
+        })
+        .collect();
+    let negated = op.base.is_negated();
+    set.present = if negated { values.complement() } else { values };
+    if negated {
+        set.exclude = texts;
+    } else {
+        set.include = texts;
+    }
+    set.absent = op.if_exists
+        || match op.qualifier {
+            Some(SetQualifier::ForAllValues) => true,
+            Some(SetQualifier::ForAnyValue) => false,
+            None => negated,
+        };
+    Ok(Some(set))
+}
+
+/// Write an exact value as a `StringLike` pattern (`*` → `${*}`, `?` → `${?}`, `$` before `{` → `${$}`).
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => out.push_str("${*}"),
+            '?' => out.push_str("${?}"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("${$}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `Operator key [values]` as written.
+fn describe_condition(c: &Condition) -> String {
+    let op = c
+        .operator
+        .map_or_else(|| c.operator_text.clone(), |o| o.canonical());
+    let values: Vec<String> = c.values.iter().map(|v| format!("`{}`", v.text)).collect();
+    format!("`{op}` `{}` {}", c.key, values.join(", "))
+}
+
+/// `` `a` or `b`, except `c` `` for messages.
+pub(crate) fn describe_patterns(include: &[String], exclude: &[String]) -> String {
+    let inc = if include.is_empty() {
+        "any value".to_owned()
+    } else {
+        include
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    if exclude.is_empty() {
+        inc
+    } else {
+        format!(
+            "{inc} except {}",
+            exclude
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+impl Region {
+    /// Whether a request with these single-valued context keys is in the region (meaningful for
+    /// exact regions; opaque conditions are ignored). A key with several values is never in a
+    /// constrained region.
+    #[must_use]
+    pub fn contains(&self, context: &crate::eval::RequestContext) -> bool {
+        self.keys
+            .iter()
+            .all(|k| match context.get_lower(&k.key_lower) {
+                None => k.absent,
+                Some(e) if e.multi_valued || e.values.len() != 1 => false,
+                Some(e) => e.values.first().is_some_and(|v| k.present.contains(v)),
+            })
+    }
+}
