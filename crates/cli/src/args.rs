@@ -16,6 +16,7 @@ const EXIT_CODES: &str = "Exit codes:
   check        0 no finding at or above --fail-on, 1 some finding, 2 usage error or unreadable path
                (a file that is not valid JSON is a finding, TL001, not exit 2)
   can-assume   0 every evaluated role allows, 1 some role denies, 2 usage error, unreadable path or no policy
+  diff         0 NEW admits nothing OLD did not, 1 NEW admits more (widened), 2 usage error
   others       0 success, 2 usage error";
 
 /// The subcommands.
@@ -25,10 +26,39 @@ pub enum Command {
     Check(CheckArgs),
     /// Decide whether an identity can assume the role, and explain why.
     CanAssume(Box<CanAssumeArgs>),
+    /// Describe exactly who the policy admits, per trusted principal.
+    WhoCanAssume(WhoArgs),
+    /// Compare who two versions of a policy admit (exit 1 when NEW admits more).
+    Diff(DiffArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Show a rule's documentation.
     Explain(ExplainArgs),
+}
+
+/// `trustlint who-can-assume`.
+#[derive(Debug, Args)]
+pub struct WhoArgs {
+    /// The file holding the role(s).
+    pub path: PathBuf,
+    /// Only this role (name or ARN).
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `trustlint diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version.
+    pub old: PathBuf,
+    /// The new version.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 /// `trustlint rules`.

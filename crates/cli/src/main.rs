@@ -8,6 +8,7 @@ mod config;
 mod render;
 mod report;
 mod rules;
+mod who;
 
 use clap::Parser;
 use std::io::Read;
@@ -59,6 +60,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         args::Command::Check(a) => check::run(a),
         args::Command::CanAssume(a) => can_assume::run(a),
+        args::Command::WhoCanAssume(a) => who::who(a),
+        args::Command::Diff(a) => who::diff(a),
         args::Command::Rules(a) => rules::list(a),
         args::Command::Explain(a) => rules::explain(a),
     };

@@ -11,9 +11,11 @@
 //! conditions, and a region that has any is marked inexact.
 
 mod describe;
+mod diff;
 mod region;
 
 pub use describe::{confirms, example, summarize, Example, Summary};
+pub use diff::{diff, Change, Direction};
 pub use region::{KeySet, Region};
 
 use crate::algebra::TooComplex;
