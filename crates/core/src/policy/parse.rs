@@ -136,10 +136,12 @@ impl Cx {
                 continue;
             };
             let (message, help) = if first.key == m.key {
-                (
-                    format!("{what} `{}` appears more than once", m.key),
-                    "merge the two into one entry; most tools keep only the last copy, and IAM rejects the document",
-                )
+                let help = match what {
+                    "condition key" => "write the key once, with a list of values if several are allowed; most tools keep only the last copy, and IAM rejects the document",
+                    "condition operator" => "merge the two blocks into one; most tools keep only the last copy, and IAM rejects the document",
+                    _ => "keep one copy; most tools keep only the last one, and IAM rejects the document",
+                };
+                (format!("{what} `{}` appears more than once", m.key), help)
             } else {
                 let why = if what == "condition operator" {
                     "condition operator names are compared case-insensitively"
@@ -365,8 +367,18 @@ impl Cx {
         } else {
             return;
         };
-        let mut f = Finding::new(code::TRUST_POLICY_TOO_LARGE, severity, Span::new(node.span.start, node.span.start + 1), message)
-            .with_help("merge statements (one `StringEquals` key may list several subjects), or request a quota increase (at most 4,096)");
+        let help = if rejects {
+            "split the trust into several roles, use a `StringLike` pattern for a whole namespace, or move the workloads to EKS Pod Identity: no quota goes above 4,096"
+        } else {
+            "merge statements (one condition key may list several subjects), use a `StringLike` pattern for a whole namespace, or request a quota increase (at most 4,096)"
+        };
+        let mut f = Finding::new(
+            code::TRUST_POLICY_TOO_LARGE,
+            severity,
+            Span::new(node.span.start, node.span.start + 1),
+            message,
+        )
+        .with_help(help);
         f.iam_rejects = rejects;
         self.push(f);
     }
@@ -960,7 +972,7 @@ impl Cx {
         }
         match matching::parse_template(text) {
             Ok(t) => {
-                self.check_variables(&t, span, op);
+                self.check_variables(&t, text, span, op);
                 Some(t)
             }
             Err(e) => {
@@ -989,7 +1001,7 @@ impl Cx {
     }
 
     /// Lint well-formed variables that still cannot work as intended.
-    fn check_variables(&mut self, template: &Template, span: Span, op: Operator) {
+    fn check_variables(&mut self, template: &Template, text: &str, span: Span, op: Operator) {
         if op.base == super::BaseOperator::Bool {
             self.push(
                 Finding::new(
@@ -1001,12 +1013,46 @@ impl Cx {
                 .with_help("write `true` or `false`, or compare the key with `StringEquals`"),
             );
         }
+        let mut cursor = 0;
         for part in &template.parts {
             let TemplatePart::Variable { name, .. } = part else {
                 continue;
             };
+            // The variable as written (the parts are in source order): underline just it.
+            let var_span = match text
+                .get(cursor..)
+                .and_then(|rest| rest.find(&format!("${{{name}")))
+            {
+                Some(at) => {
+                    let start = cursor + at;
+                    let len = text
+                        .get(start..)
+                        .and_then(|rest| rest.find('}'))
+                        .map_or(2, |close| close + 1);
+                    cursor = start + len;
+                    if span.len() == text.len() + 2 {
+                        Span::new(span.start + 1 + start, span.start + 1 + start + len)
+                    } else {
+                        span
+                    }
+                }
+                None => span,
+            };
+            let span = var_span;
             let lower = name.to_ascii_lowercase();
-            if lower == "aws:tagkeys" || lower.ends_with(":amr") {
+            if !name.contains(':') {
+                // Every condition key has a `service:` prefix; `${namespace}` is a template
+                // variable of another tool (Terraform, Helm, envsubst) left unrendered.
+                self.push(
+                    Finding::new(
+                        code::INVALID_POLICY_VARIABLE,
+                        Severity::Error,
+                        span,
+                        format!("policy variable `${{{name}}}` names no condition key (keys look like `aws:username`): it never resolves, so the value is effectively null"),
+                    )
+                    .with_help("render the template that produced this value, or name a condition key such as `${aws:PrincipalTag/team}`"),
+                );
+            } else if lower == "aws:tagkeys" || lower.ends_with(":amr") {
                 self.push(
                     Finding::new(
                         code::INVALID_POLICY_VARIABLE,

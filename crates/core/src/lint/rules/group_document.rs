@@ -14,6 +14,8 @@ pub(crate) const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIde
 pub(crate) const ASSUME_ROLE_WITH_SAML: &str = "sts:AssumeRoleWithSAML";
 /// `sts:TagSession`: required whenever session tags are passed (SEMANTICS.md §2.3, §4.4).
 pub(crate) const TAG_SESSION: &str = "sts:TagSession";
+/// `sts:SetSourceIdentity`: lets the caller set a source identity that follows the session.
+pub(crate) const SET_SOURCE_IDENTITY: &str = "sts:SetSourceIdentity";
 
 /// The three ways to assume a role, each used by one kind of caller.
 pub(crate) const ASSUME_ACTIONS: [&str; 3] = [

@@ -115,6 +115,18 @@ pub(crate) fn claim_check<'s>(
         let Some(key) = issuer_key(&condition.key) else {
             continue;
         };
+        if key.claim.is_none() && is_effective(condition) {
+            // A key without a claim (TL201/TL211) whose values show which claim was meant.
+            let meant = |looks: fn(&str) -> bool| condition.values.iter().any(|v| looks(&v.text));
+            let intended = match claim {
+                "sub" => meant(looks_like_subject),
+                "aud" => meant(looks_like_audience),
+                _ => false,
+            };
+            if intended {
+                return ClaimCheck::ElsewhereKeyed;
+            }
+        }
         if !key.claim.is_some_and(|c| c.eq_ignore_ascii_case(claim)) {
             continue;
         }
@@ -174,6 +186,46 @@ pub(crate) fn strip_scheme(prefix: &str) -> &str {
         }
     }
     prefix
+}
+
+/// The conditions of a statement on `<provider>:<claim>`, also when the key spells the provider
+/// with `https://`, as its ARN, with a different trailing `/` or in another case (TL201 reports
+/// the key; the values can still be checked).
+pub(crate) fn loose_claim_conditions<'s>(
+    statement: &'s Statement,
+    provider: &OidcProvider<'_>,
+    claim: &str,
+) -> Vec<&'s Condition> {
+    let wanted = normalise_prefix(provider.prefix);
+    statement
+        .conditions
+        .iter()
+        .filter(|c| {
+            issuer_key(&c.key).is_some_and(|k| {
+                k.claim.is_some_and(|cl| cl.eq_ignore_ascii_case(claim))
+                    && normalise_prefix(k.prefix) == wanted
+            })
+        })
+        .collect()
+}
+
+/// A key prefix reduced to what can be compared with a provider path: without an ARN wrapper,
+/// scheme or trailing `/`, in lower case.
+pub(crate) fn normalise_prefix(prefix: &str) -> String {
+    let path = arn_path(prefix).unwrap_or(prefix);
+    strip_scheme(path)
+        .trim_end_matches('/')
+        .to_ascii_lowercase()
+}
+
+/// The provider path inside an `arn:…:oidc-provider/<path>` prefix.
+pub(crate) fn arn_path(prefix: &str) -> Option<&str> {
+    let head = prefix.get(..4)?;
+    if !head.eq_ignore_ascii_case("arn:") {
+        return None;
+    }
+    let at = prefix.find("oidc-provider/")?;
+    prefix.get(at + "oidc-provider/".len()..)
 }
 
 /// Whether a condition value looks like an audience rather than a subject: the STS audience,

@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Checks the policy variables (`${…}`) in condition values: an unclosed `${`, an empty `${}`,
     /// whitespace in the name, a default value not in single quotes (`${key, 'default'}`), a default
-    /// on `${*}`/`${?}`/`${$}`; a variable in an operator that does not take variables (`Numeric…`,
+    /// on `${*}`/`${?}`/`${$}`; a variable that names no condition key (`${namespace}`, left over from
+    /// an unrendered template); a variable in an operator that does not take variables (`Numeric…`,
     /// `Date…`, `IpAddress`, `BinaryEquals`, `Null`); a multi-valued key such as `aws:TagKeys` used
     /// as a variable; and `${` in a condition key, where variables are never substituted. A variable
     /// in a `Bool` value is a warning, because the AWS pages disagree on whether it works.
@@ -146,13 +147,14 @@ mod tests {
     #[test]
     fn reports_variables_where_they_do_not_apply() {
         let doc = with_condition(
-            r#"{"NumericLessThan": {"aws:MultiFactorAuthAge": "${aws:x}"}, "StringEquals": {"${var.issuer}:sub": "system:serviceaccount:a:b", "aws:RequestTag/team": "${aws:TagKeys}"}}"#,
+            r#"{"NumericLessThan": {"aws:MultiFactorAuthAge": "${aws:x}"}, "StringEquals": {"${var.issuer}:sub": "system:serviceaccount:${namespace}:app", "aws:RequestTag/team": "${aws:TagKeys}"}}"#,
         );
         let f = findings(&doc);
-        assert_eq!(f.len(), 3, "{f:?}");
+        assert_eq!(f.len(), 4, "{f:?}");
         assert_eq!(f[0].0, "\"${aws:x}\"");
         assert_eq!(f[1].0, "\"${var.issuer}:sub\"");
-        assert!(f[2].2.contains("multi-valued key"));
+        assert!(f[2].2.contains("names no condition key"));
+        assert!(f[3].2.contains("multi-valued key"));
         assert!(f.iter().all(|x| x.1 == Severity::Error));
     }
 

@@ -1,7 +1,8 @@
 //! TL201 `issuer-prefix-mismatch`.
 
 use super::group_oidc::{
-    holds_without_keys, issuer_key, looks_like_audience, looks_like_subject, strip_scheme,
+    arn_path, holds_without_keys, issuer_key, looks_like_audience, looks_like_subject,
+    normalise_prefix, strip_scheme,
 };
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::data;
@@ -168,9 +169,9 @@ fn case_difference(condition: &Condition, prefix: &str, path: &str, claim: &str)
 /// scheme, an ARN wrapper, a trailing `/` and letter case; else one on the same host; else
 /// another EKS issuer for an EKS-shaped key; else the first.
 fn closest<'p>(prefix: &str, providers: &'p [OidcProvider<'p>]) -> Option<&'p OidcProvider<'p>> {
-    let wanted = normalise(prefix);
+    let wanted = normalise_prefix(prefix);
     let score = |p: &OidcProvider<'_>| {
-        let have = normalise(p.prefix);
+        let have = normalise_prefix(p.prefix);
         if have == wanted {
             0
         } else if host(&have) == host(&wanted) {
@@ -184,26 +185,8 @@ fn closest<'p>(prefix: &str, providers: &'p [OidcProvider<'p>]) -> Option<&'p Oi
     providers.iter().min_by_key(|p| score(p))
 }
 
-/// A key prefix reduced to what can be compared with a provider path.
-fn normalise(prefix: &str) -> String {
-    let path = arn_path(prefix).unwrap_or(prefix);
-    strip_scheme(path)
-        .trim_end_matches('/')
-        .to_ascii_lowercase()
-}
-
 fn host(path: &str) -> &str {
     path.split('/').next().unwrap_or("")
-}
-
-/// The provider path inside an `arn:…:oidc-provider/<path>` prefix.
-fn arn_path(prefix: &str) -> Option<&str> {
-    let head = prefix.get(..4)?;
-    if !head.eq_ignore_ascii_case("arn:") {
-        return None;
-    }
-    let at = prefix.find("oidc-provider/")?;
-    prefix.get(at + "oidc-provider/".len()..)
 }
 
 /// How the scheme-less key prefix `got` differs from the provider path `want`.
@@ -299,7 +282,7 @@ fn mismatch(
     let (message, lead) = if let Some(path) = arn_path(prefix) {
         if path == want {
             (
-                format!("condition key `{key}` names the provider by its ARN: IAM names OIDC keys after the provider path `{want}`: the key is never in the request, {then}"),
+                format!("condition key `{key}` names the provider by its ARN instead of its path `{want}`: the key is never in the request, {then}"),
                 "write the provider path, not its ARN: ",
             )
         } else {
@@ -313,7 +296,7 @@ fn mismatch(
         let rest = strip_scheme(prefix);
         if rest == want {
             (
-                format!("condition key `{key}` starts with `https://`: IAM names OIDC keys after the issuer without its scheme: the key is never in the request, {then}"),
+                format!("condition key `{key}` starts with `https://`, which IAM leaves out of OIDC key names: the key is never in the request, {then}"),
                 "remove `https://`: write ",
             )
         } else {
@@ -346,7 +329,7 @@ fn no_claim(
     let then = consequence(statement, condition, holds);
     let mut finding = IssuerPrefixMismatch::META.finding(
         condition.key_span,
-        format!("condition key `{key}` has no claim: IAM names OIDC keys `<provider>:<claim>`: the key is never in the request, {then}"),
+        format!("condition key `{key}` has no claim after the issuer: the key is never in the request, {then}"),
     );
     if let Some(provider) = closest(key, providers) {
         let values = || condition.values.iter().map(|v| v.text.as_str());
@@ -392,7 +375,7 @@ mod tests {
         );
         assert_eq!(
             f[0].message,
-            format!("condition key `https://{EKS}:sub` starts with `https://`: IAM names OIDC keys after the issuer without its scheme: the key is never in the request, so the condition never holds and this statement can never apply")
+            format!("condition key `https://{EKS}:sub` starts with `https://`, which IAM leaves out of OIDC key names: the key is never in the request, so the condition never holds and this statement can never apply")
         );
         assert_eq!(
             f[0].help.as_deref(),
@@ -502,9 +485,9 @@ mod tests {
         );
         let f = run(&json);
         assert_eq!(f.len(), 1);
-        assert!(f[0]
-            .message
-            .starts_with(&format!("condition key `https://{EKS}` has no claim")));
+        assert!(f[0].message.starts_with(&format!(
+            "condition key `https://{EKS}` has no claim after the issuer"
+        )));
         assert_eq!(
             f[0].help.as_deref(),
             Some(format!("name the claim: `{EKS}:sub`").as_str())

@@ -1,6 +1,6 @@
 //! TL101 `malformed-provider-arn`.
 
-use super::group_document::{eks_host, looks_like_region, split_arn, PARTITIONS};
+use super::group_document::{eks_host, looks_like_region, split_arn, ArnParts, PARTITIONS};
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::data::BUILT_IN_IDPS;
 use crate::lint::rule::declare_rule;
@@ -160,12 +160,12 @@ fn problem(value: &str, account: &str) -> Option<Problem> {
     }
     if value.contains(['*', '?']) {
         return error(
-            format!("`Federated` principal `{value}` contains a wildcard: principals are matched exactly, and IAM does not allow wildcards in them"),
+            "`Federated` principal contains a wildcard: principals are matched exactly, and IAM does not allow wildcards in them".to_owned(),
             "name the provider exactly; narrow who may use it with conditions on `:sub`".to_owned(),
         );
     }
     match split_arn(value) {
-        Some(arn) => arn_problem(value, &arn, account),
+        Some(arn) => arn_problem(&arn, account),
         None if value.starts_with("arn:") => error(
             format!("`Federated` principal `{value}` is not a complete ARN"),
             format!("write `arn:aws:iam::{account}:oidc-provider/<issuer without https://>`"),
@@ -219,17 +219,10 @@ fn name_problem(value: &str, account: &str) -> Option<Problem> {
     )
 }
 
-fn arn_problem(
-    value: &str,
-    arn: &super::group_document::ArnParts<'_>,
-    account: &str,
-) -> Option<Problem> {
+fn arn_problem(arn: &ArnParts<'_>, account: &str) -> Option<Problem> {
     if !PARTITIONS.contains(&arn.partition) {
         return error(
-            format!(
-                "`Federated` principal `{value}` has an unknown partition `{}`",
-                arn.partition
-            ),
+            format!("provider ARN has an unknown partition `{}`", arn.partition),
             format!("write one of: {}", PARTITIONS.join(", ")),
         );
     }
@@ -245,7 +238,7 @@ fn arn_problem(
         };
         return error(
             format!(
-                "`Federated` principal `{value}` is not an IAM ARN (service `{}`)",
+                "`Federated` principal is not an IAM ARN (service `{}`)",
                 arn.service
             ),
             help,
@@ -254,7 +247,7 @@ fn arn_problem(
     if !arn.region.is_empty() {
         return error(
             format!(
-                "`Federated` principal `{value}` has a region `{}`: IAM ARNs have none",
+                "provider ARN has a region `{}`: IAM ARNs have none",
                 arn.region
             ),
             format!(
@@ -266,7 +259,7 @@ fn arn_problem(
     if arn.account.len() != 12 || !arn.account.bytes().all(|b| b.is_ascii_digit()) {
         return error(
             format!(
-                "account `{}` of `Federated` principal `{value}` is not 12 digits",
+                "account `{}` of the provider ARN is not 12 digits",
                 arn.account
             ),
             "write the 12-digit id of the account that holds the provider (the role's own account)"
@@ -275,7 +268,7 @@ fn arn_problem(
     }
     let res = arn.resource;
     if let Some(issuer) = res.strip_prefix("oidc-provider/") {
-        return oidc_problem(value, arn, issuer);
+        return oidc_problem(arn, issuer);
     }
     if let Some(name) = res.strip_prefix("saml-provider/") {
         let ok = !name.is_empty()
@@ -287,9 +280,7 @@ fn arn_problem(
             None
         } else {
             error(
-                format!(
-                    "SAML provider name `{name}` in `Federated` principal `{value}` is malformed"
-                ),
+                format!("SAML provider name `{name}` is malformed"),
                 "a SAML provider name has 1 to 128 letters, digits, `_`, `.` and `-`".to_owned(),
             )
         };
@@ -297,9 +288,7 @@ fn arn_problem(
     let head = res.split(['/', ':']).next().unwrap_or(res);
     if matches!(head, "role" | "user" | "root" | "group" | "assumed-role") {
         return error(
-            format!(
-                "`Federated` principal `{value}` names an IAM {head}, not an identity provider"
-            ),
+            format!("`Federated` principal names an IAM {head}, not an identity provider"),
             "put IAM roles, users and accounts under `AWS`; `Federated` takes provider ARNs"
                 .to_owned(),
         );
@@ -313,7 +302,7 @@ fn arn_problem(
         .or_else(|| fixed.strip_prefix("http://"))
         .unwrap_or(fixed);
     error(
-        format!("`Federated` principal `{value}` lacks `oidc-provider/` before the issuer"),
+        "provider ARN lacks `oidc-provider/` before the issuer".to_owned(),
         format!(
             "write `arn:{}:iam::{}:oidc-provider/{fixed}`",
             arn.partition, arn.account
@@ -331,11 +320,7 @@ fn digits_or<'a>(candidate: &'a str, fallback: &'a str) -> &'a str {
 }
 
 /// Problems in the issuer part of `arn:…:oidc-provider/<issuer>`.
-fn oidc_problem(
-    value: &str,
-    arn: &super::group_document::ArnParts<'_>,
-    issuer: &str,
-) -> Option<Problem> {
+fn oidc_problem(arn: &ArnParts<'_>, issuer: &str) -> Option<Problem> {
     let prefix = format!("arn:{}:iam::{}:oidc-provider/", arn.partition, arn.account);
     let lower = issuer.to_ascii_lowercase();
     if let Some(scheme) = ["https://", "http://"]
@@ -344,26 +329,26 @@ fn oidc_problem(
     {
         let rest = issuer.get(scheme.len()..).unwrap_or("");
         return error(
-            format!("`Federated` principal `{value}` keeps the `{scheme}` of the issuer URL: provider ARNs never contain it"),
+            format!("provider ARN keeps the `{scheme}` of the issuer URL: provider ARNs never contain it"),
             format!("write `{prefix}{rest}`"),
         );
     }
     if issuer.is_empty() {
         return error(
-            format!("`Federated` principal `{value}` names no issuer after `oidc-provider/`"),
+            "provider ARN names no issuer after `oidc-provider/`".to_owned(),
             format!("write `{prefix}<issuer without https://>`"),
         );
     }
     let (host, path) = issuer.split_once('/').unwrap_or((issuer, ""));
     if host.is_empty() {
         return error(
-            format!("`Federated` principal `{value}` has an empty issuer host"),
+            "provider ARN has an empty issuer host".to_owned(),
             format!("write `{prefix}<host>[/<path>]`"),
         );
     }
     if host.contains(':') {
         return error(
-            format!("issuer `{issuer}` of `Federated` principal `{value}` has a port: IAM OIDC provider URLs cannot"),
+            format!("issuer `{issuer}` has a port: IAM OIDC provider URLs cannot"),
             "serve the issuer on port 443 and drop the port".to_owned(),
         );
     }
@@ -378,7 +363,7 @@ fn oidc_problem(
                     format!("/{path}")
                 };
                 return error(
-                    format!("EKS issuer `{host}` in `Federated` principal `{value}` is misspelled: EKS issuers are `oidc.eks.<region>.amazonaws.com`"),
+                    format!("EKS issuer `{host}` is misspelled: EKS issuers are `oidc.eks.<region>.amazonaws.com`"),
                     format!("write `{prefix}{fixed_host}{tail}`"),
                 );
             }
@@ -386,7 +371,7 @@ fn oidc_problem(
     }
     if matches!(host, "oidc.eks.amazonaws.com" | "oidc.eks.amazonaws.com.cn") {
         return error(
-            format!("EKS issuer `{host}` in `Federated` principal `{value}` has no region"),
+            format!("EKS issuer `{host}` has no region"),
             format!("write `{prefix}oidc.eks.<region>.amazonaws.com/id/<cluster id>`"),
         );
     }
@@ -403,15 +388,13 @@ fn oidc_problem(
     }
     let Some(id) = path.strip_prefix("id/") else {
         return error(
-            format!(
-                "EKS issuer `{issuer}` in `Federated` principal `{value}` lacks `/id/<cluster id>`"
-            ),
+            format!("EKS issuer `{issuer}` lacks `/id/<cluster id>`"),
             format!("write `{prefix}{host}/id/<cluster id>`"),
         );
     };
     if let Some(bare) = id.strip_suffix('/') {
         return error(
-            format!("EKS issuer `{issuer}` in `Federated` principal `{value}` ends with `/`: EKS issuers have no trailing slash, and the provider URL must equal the issuer exactly"),
+            format!("EKS issuer `{issuer}` ends with `/`: EKS issuers have no trailing slash, and the provider URL must equal the issuer exactly"),
             format!("write `{prefix}{host}/id/{bare}`"),
         );
     }

@@ -2,12 +2,12 @@
 
 use super::group_oidc::{
     family, github_grammar, github_immutable_grammar, is_kubernetes_issuer, kubernetes_grammar,
-    Failure, Item, Phase, ValuePattern, Verdict, SA_PREFIX,
+    loose_claim_conditions, Failure, Item, Phase, ValuePattern, Verdict, SA_PREFIX,
 };
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::data::IssuerFamily;
 use crate::lint::rule::declare_rule;
-use crate::lint::{claim_conditions, oidc_providers, LintContext, Rule, RuleMeta};
+use crate::lint::{oidc_providers, LintContext, Rule, RuleMeta};
 use crate::policy::{ConditionValue, OperatorFamily};
 
 declare_rule! {
@@ -23,10 +23,11 @@ declare_rule! {
     ///   `repo:<owner>@<id>/<repo>@<id>:`) followed by `ref:refs/…`, `environment:<name>`,
     ///   `pull_request` or, for customised subjects, a claim name and `:`.
     ///
-    /// In `StringLike` values `*` and `?` may stand for any characters that keep the subject
-    /// well-formed, so `system:serviceaccount:ns:*` and `repo:org/*` pass. A GitHub pattern
-    /// that covers every repository of an owner but can never match the immutable subject
-    /// form is reported as a warning.
+    /// Values are checked even when the key spells the provider with `https://` or another
+    /// case (TL201 reports the key). In `StringLike` values `*` and `?` may stand for any
+    /// characters that keep the subject well-formed, so `system:serviceaccount:ns:*` and
+    /// `repo:org/*` pass. A GitHub pattern that covers every repository of an owner but can
+    /// never match the immutable subject form is reported as a warning.
     ///
     /// ## Why is this bad?
     /// STS compares `sub` exactly (or as a glob): a value no token can carry never matches,
@@ -108,7 +109,7 @@ impl Rule for MalformedSubject {
                 if !kubernetes && !github {
                     continue;
                 }
-                for condition in claim_conditions(statement, &provider, "sub") {
+                for condition in loose_claim_conditions(statement, &provider, "sub") {
                     let Some(op) = condition.operator else {
                         continue;
                     };
@@ -594,6 +595,16 @@ mod tests {
         assert!(f[0].message.contains("does not start with `repo:"));
         let f = gh("StringEquals", "repo:octo-org");
         assert!(f[0].message.contains("has no repository after the owner"));
+    }
+
+    #[test]
+    fn values_under_a_misspelt_key_are_checked_too() {
+        // Corpus case 072: the key carries `https://` (TL201), the value lacks `ref:refs/heads/`.
+        let json = policy(
+            GH,
+            &format!(r#""StringLike": {{"https://{GH}:sub": ["repo:o/r:main"]}}"#),
+        );
+        assert_eq!(run(&json).len(), 1);
     }
 
     #[test]

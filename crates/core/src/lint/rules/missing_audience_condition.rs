@@ -56,7 +56,9 @@ declare_rule! {
     /// Many working policies omit `aud` (AWS's own EKS Anywhere and several ROSA examples):
     /// for EKS the provider's client-id list is normally just `sts.amazonaws.com`, so the
     /// omission is defence in depth, not an open door; hence a warning. A statement whose
-    /// only `aud` condition has a key naming another issuer is left to TL201.
+    /// only `aud` condition has a key naming another issuer, or a key without its claim whose
+    /// values are audiences, is left to TL201 and TL211. Built-in identity providers named by
+    /// domain are not checked.
     ///
     /// ## References
     /// - SEMANTICS.md §4.2 step 4 (STS checks `aud` against the provider's client ids), §4.3,
@@ -176,6 +178,10 @@ mod tests {
             format!(r#""StringEquals": {{"{EKS}:aud": "sts.amazonaws.com"}}"#),
             format!(r#""ForAnyValue:StringEquals": {{"{EKS}:aud": "sts.amazonaws.com"}}"#),
             format!(r#""StringLike": {{"{EKS}:AUD": "sts.*"}}"#),
+            // A key without its claim: TL211's finding.
+            format!(
+                r#""StringEquals": {{"{EKS}": "sts.amazonaws.com", "{EKS}:sub": "system:serviceaccount:a:b"}}"#
+            ),
             // Corpus case 075's Bitbucket statement: TL201 reports the key.
             format!(
                 r#""StringLike": {{"arn:aws:iam::152848913167:oidc-provider/{EKS}:aud": "x"}}"#

@@ -57,12 +57,15 @@ declare_rule! {
     ///
     /// ## Known problems
     /// A statement whose only `sub` condition has an effective operator but a key naming
-    /// another issuer (`https://…:sub`, another cluster id) is not reported: it admits nobody
-    /// as written, and TL201 reports the key. The same holds for a statement trusting two
+    /// another issuer (`https://…:sub`, another cluster id), or a key without its claim whose
+    /// values are subjects (corpus case 024), is not reported: it admits nobody as written, and
+    /// TL201 or TL211 reports the key. The same holds for a statement trusting two
     /// providers with a `sub` condition for only one of them: the other provider's requests
     /// lack that key, so the statement never applies to them. Conditions on other claims that
     /// identify the workload (GitHub's `repository` or `job_workflow_ref`, exposed since 2026)
-    /// do not replace `sub`: IAM's shared-issuer check asks for `sub`.
+    /// do not replace `sub`: IAM's shared-issuer check asks for `sub`. Built-in identity
+    /// providers named by domain (`accounts.google.com`, `cognito-identity.amazonaws.com`) are
+    /// not checked.
     ///
     /// ## References
     /// - SEMANTICS.md §1.9 (IAM refuses shared-issuer policies without `sub`), §3.9 (conditions
@@ -230,6 +233,8 @@ mod tests {
             r#""StringLike": {"token.actions.GitHubusercontent.com:SUB": "repo:o/r:*"}"#.to_owned(),
             // The intended condition exists under a wrong key: TL201's finding.
             format!(r#""StringLike": {{"https://{GH}:sub": "repo:o/r:*"}}"#),
+            // A key without its claim (corpus case 024): TL211's finding.
+            format!(r#""StringEquals": {{"{GH}": "repo:o/r:ref:refs/heads/main"}}"#),
         ] {
             assert!(run(&policy(GH, &body)).is_empty(), "{body}");
         }

@@ -70,11 +70,12 @@ declare_rule! {
     }
 }
 
-/// The positive operator with the same comparison.
+/// The positive operator to suggest instead (plain: no qualifier, no `IfExists`).
 fn positive(op: Operator) -> Operator {
     let base = match op.base {
         BaseOperator::StringNotEquals => BaseOperator::StringEquals,
-        BaseOperator::StringNotEqualsIgnoreCase => BaseOperator::StringEqualsIgnoreCase,
+        // Subjects are case-sensitive (TL213): suggest the exact comparison.
+        BaseOperator::StringNotEqualsIgnoreCase => BaseOperator::StringEquals,
         BaseOperator::StringNotLike => BaseOperator::StringLike,
         BaseOperator::ArnNotEquals => BaseOperator::ArnEquals,
         BaseOperator::ArnNotLike => BaseOperator::ArnLike,
@@ -164,7 +165,13 @@ mod tests {
             GH,
             r#"{"StringNotEqualsIgnoreCase": {"Token.Actions.GitHubUserContent.com:SUB": "repo:evil/x:*"}}"#,
         );
-        assert_eq!(findings("TL209", &text).len(), 1);
+        let found = findings("TL209", &text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("with `StringEquals`"));
         let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
             "Principal": {"Federated": "cognito-identity.amazonaws.com"},
             "Action": "sts:AssumeRoleWithWebIdentity",

@@ -1,6 +1,8 @@
 //! TL105 `overbroad-action`.
 
-use super::group_document::{is_allow, needed_actions_help, STS_ACTIONS};
+use super::group_document::{
+    is_allow, needed_actions, needed_actions_help, SET_SOURCE_IDENTITY, STS_ACTIONS, TAG_SESSION,
+};
 use crate::diagnostic::Finding;
 use crate::lint::rule::declare_rule;
 use crate::lint::{LintContext, Rule, RuleMeta};
@@ -105,21 +107,29 @@ impl Rule for OverbroadAction {
                 );
                 continue;
             }
+            let needed = needed_actions(statement);
+            let extra: Vec<String> = [TAG_SESSION, SET_SOURCE_IDENTITY]
+                .iter()
+                .filter(|a| !needed.contains(a))
+                .map(|a| format!("`{a}`"))
+                .collect();
             for pattern in &actions.patterns {
                 if !STS_ACTIONS.iter().all(|a| pattern.matches(a)) {
                     continue;
                 }
-                let message = if pattern.matches("ec2:RunInstances") {
-                    format!("action `{}` allows every action", pattern.text)
+                let scope = if pattern.matches("ec2:RunInstances") {
+                    "every action"
                 } else {
-                    format!("action `{}` allows every STS action", pattern.text)
+                    "every STS action"
                 };
                 out.push(
                     Self::META
                         .finding(
                             pattern.span,
                             format!(
-                                "{message}, including `sts:TagSession` and `sts:SetSourceIdentity`"
+                                "action `{}` allows {scope}, including {}",
+                                pattern.text,
+                                extra.join(" and ")
                             ),
                         )
                         .with_help(help.clone()),

@@ -111,6 +111,10 @@ fn unexposed(family: IssuerFamily, prefix: &str, claim: &str) -> Option<(String,
         family == IssuerFamily::Eks || lower == "namespace" || lower.starts_with("kubernetes.io");
     let message = if never {
         format!("the token claim `{claim}` is not a condition key IAM exposes for any issuer")
+    } else if family == IssuerFamily::GitHub {
+        format!(
+            "the GitHub Actions token claim `{claim}` is not a condition key IAM exposes, even with the claims added in February 2026"
+        )
     } else {
         format!(
             "the {} token claim `{claim}` is not a condition key IAM exposes",

@@ -81,7 +81,8 @@ impl Rule for VacuousWhenAbsent {
                         continue;
                     }
                     for condition in conditions_on(statement, idp.prefix, claim) {
-                        let Some(op) = condition.operator else {
+                        let misspelled = condition.operator.is_none();
+                        let Some(op) = condition.operator.or_else(|| intended_for_all_values(&condition.operator_text)) else {
                             continue;
                         };
                         let for_all = op.qualifier == Some(SetQualifier::ForAllValues);
@@ -113,10 +114,17 @@ impl Rule for VacuousWhenAbsent {
                             Self::META
                                 .finding(
                                     condition.key_span,
-                                    format!(
-                                        "`{op}` on `{}` holds when the key is absent, so a wrong key or a missing claim admits every identity of the issuer",
-                                        condition.key
-                                    ),
+                                    if misspelled {
+                                        format!(
+                                            "`{}` means `{op}`, which on `{}` holds when the key is absent: fixing only the colon would admit every identity of the issuer",
+                                            condition.operator_text, condition.key
+                                        )
+                                    } else {
+                                        format!(
+                                            "`{op}` on `{}` holds when the key is absent, so a wrong key or a missing claim admits every identity of the issuer",
+                                            condition.key
+                                        )
+                                    },
                                 )
                                 .with_label(condition.operator_span, format!("{form} here"))
                                 .with_help(format!(
@@ -128,6 +136,18 @@ impl Rule for VacuousWhenAbsent {
             }
         }
     }
+}
+
+/// `ForAllValuesStringEquals` (no colon, TL010) is read as the `ForAllValues:` operator its
+/// author meant, so that fixing the colon does not leave a vacuous condition behind.
+fn intended_for_all_values(text: &str) -> Option<Operator> {
+    let head = text.get(..12)?;
+    if !head.eq_ignore_ascii_case("ForAllValues") {
+        return None;
+    }
+    let rest = text.get(12..)?;
+    let op = Operator::parse(rest).filter(|o| o.qualifier.is_none())?;
+    Some(Operator { qualifier: Some(SetQualifier::ForAllValues), ..op })
 }
 
 #[cfg(test)]
@@ -194,8 +214,8 @@ mod tests {
             // Negated forms are TL209's; other keys are not identity claims.
             format!(r#"{{"StringNotEqualsIfExists": {{"{EKS}:sub": "x"}}}}"#),
             r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["a"]}}"#.to_owned(),
-            // An unknown operator is TL010's.
-            format!(r#"{{"ForAllValuesStringEquals": {{"{EKS}:aud": "sts.amazonaws.com"}}}}"#),
+            // Other unknown operators are only TL010's.
+            format!(r#"{{"ForAnyValueStringEquals": {{"{EKS}:aud": "sts.amazonaws.com"}}}}"#),
         ] {
             let text = oidc_policy(EKS, &condition);
             let found = findings("TL210", &text);
@@ -209,5 +229,20 @@ mod tests {
             "Condition": {{"StringEqualsIfExists": {{"{EKS}:sub": "system:serviceaccount:a:b"}}}}}}]}}"#
         );
         assert!(findings("TL210", &text).is_empty());
+    }
+
+    #[test]
+    fn reads_a_qualifier_without_its_colon_as_intended() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"ForAllValuesStringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}]}"#;
+        let report = crate::check::check(text.as_bytes(), &crate::check::CheckOptions::only("TL210"));
+        assert_eq!(report.findings.len(), 1);
+        let f = &report.findings[0].finding;
+        assert!(f.message.contains("means `ForAllValues:StringEquals`"), "{}", f.message);
+        assert!(super::intended_for_all_values("ForAllValuesStringLikeIfExists").is_some());
+        assert!(super::intended_for_all_values("ForAnyValueStringLike").is_none());
+        assert!(super::intended_for_all_values("ForAllValuesStringEqual").is_none());
     }
 }
