@@ -131,6 +131,14 @@ const DEFECT_RULES: &[(&str, &str)] = &[
     ("other:resource-in-trust-policy", "TL007"),
 ];
 
+/// Tags whose rule deliberately stays silent, with the evidence (SEMANTICS.md is the reference).
+const EXPECTED_SILENCE: &[(&str, &str, &str)] = &[(
+    "003-gha-actor-claim-key.json",
+    "TL211",
+    "GitHub's `actor` claim has been a condition key since February 2026 (SEMANTICS.md §4.3); \
+     the 2021 report predates it, and the query's denial comes from the request lacking `:actor`",
+)];
+
 #[test]
 fn every_tagged_defect_is_reported_by_its_rule() {
     use trustlint_core::check::{check, CheckOptions};
@@ -164,7 +172,10 @@ fn every_tagged_defect_is_reported_by_its_rule() {
         // What a syntax error hides need not be found.
         if !codes.contains(&"TL001") {
             for code in &expected {
-                if !codes.contains(code) {
+                let silenced = EXPECTED_SILENCE
+                    .iter()
+                    .any(|(f, c, _)| *f == file && c == code);
+                if !codes.contains(code) && !silenced {
                     problems.push(format!(
                         "{file}: tagged {tags:?} but {code} not reported (got {codes:?})"
                     ));

@@ -180,22 +180,20 @@ fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<FileRepor
     match report.kind {
         InputKind::Unrecognized if !target.explicit => return Ok(None),
         InputKind::Invalid if !target.explicit && !looks_like_policy(&bytes) => return Ok(None),
-        InputKind::Unrecognized => {
-            if options.selects(code::INVALID_JSON.code) {
-                report.findings.insert(
-                    0,
-                    Reported {
-                        policy: None,
-                        finding: Finding::new(
-                            code::INVALID_JSON,
-                            Severity::Error,
-                            Span::new(0, 0),
-                            "the file is JSON but not a trust policy, get-role, list-roles or authorization-details output",
-                        )
-                        .with_help("pass a trust policy document or the output of `aws iam get-role`"),
-                    },
-                );
-            }
+        InputKind::Unrecognized if options.selects(code::INVALID_JSON.code) => {
+            report.findings.insert(
+                0,
+                Reported {
+                    policy: None,
+                    finding: Finding::new(
+                        code::INVALID_JSON,
+                        Severity::Error,
+                        Span::new(0, 0),
+                        "the file is JSON but not a trust policy, get-role, list-roles or authorization-details output",
+                    )
+                    .with_help("pass a trust policy document or the output of `aws iam get-role`"),
+                },
+            );
         }
         _ => {}
     }

@@ -10,7 +10,7 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use trustlint_core::check::check;
 use trustlint_core::diagnostic::code;
 use trustlint_core::lint::RULES;
@@ -150,26 +150,30 @@ fn doc_examples_yield_exactly_their_rule() {
 #[test]
 fn lint_corpus_snapshots() {
     let mut seen = BTreeSet::new();
-    insta::glob!("../../../corpus", "lint/TL*/*.json", |path: &Path| {
-        let code = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let file = path.file_name().unwrap().to_str().unwrap().to_owned();
-        let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
-        let shown = format!("corpus/lint/{code}/{file}");
-        let (n, rendered) = support::render(&shown, &text, &support::only(&code));
-        if file.starts_with("valid_") {
-            assert_eq!(n, 0, "{shown} should give no {code} finding:\n{rendered}");
-        } else {
-            assert!(n > 0, "{shown} should give a {code} finding");
+    insta::glob!(
+        "../../../corpus",
+        "lint/TL*/*.json",
+        |path: &std::path::Path| {
+            let code = path
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let file = path.file_name().unwrap().to_str().unwrap().to_owned();
+            let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+            let shown = format!("corpus/lint/{code}/{file}");
+            let (n, rendered) = support::render(&shown, &text, &support::only(&code));
+            if file.starts_with("valid_") {
+                assert_eq!(n, 0, "{shown} should give no {code} finding:\n{rendered}");
+            } else {
+                assert!(n > 0, "{shown} should give a {code} finding");
+            }
+            seen.insert(code);
+            insta::assert_snapshot!(format!("# Input\n{text}\n# Diagnostics\n{rendered}"));
         }
-        seen.insert(code);
-        insta::assert_snapshot!(format!("# Input\n{text}\n# Diagnostics\n{rendered}"));
-    });
+    );
     assert!(!seen.is_empty());
 }

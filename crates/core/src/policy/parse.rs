@@ -137,7 +137,7 @@ impl Cx {
             };
             let (message, help) = if first.key == m.key {
                 let help = match what {
-                    "condition key" => "write the key once, with a list of values if several are allowed; most tools keep only the last copy, and IAM rejects the document",
+                    "condition key" => "merge the two into one entry; most tools keep only the last copy, and IAM rejects the document",
                     "condition operator" => "merge the two blocks into one; most tools keep only the last copy, and IAM rejects the document",
                     _ => "keep one copy; most tools keep only the last one, and IAM rejects the document",
                 };
@@ -179,6 +179,7 @@ impl Cx {
             m.key != element
                 && (key.eq_ignore_ascii_case(element)
                     || (key.len() > 3
+                        && key.len() <= element.len() + 1
                         && edit_distance(&key.to_ascii_lowercase(), &element.to_ascii_lowercase())
                             <= 1)
                     || (element == "Principal"
@@ -202,8 +203,10 @@ impl Cx {
             let key = m.key.as_str();
             let trimmed = key.trim();
             let same_but_case = allowed.iter().find(|a| a.eq_ignore_ascii_case(trimmed));
+            // Only short names can be typos of an element (and the distance stays cheap).
             let close = allowed
                 .iter()
+                .filter(|_| trimmed.len() <= 32)
                 .map(|a| {
                     (
                         edit_distance(&trimmed.to_ascii_lowercase(), &a.to_ascii_lowercase()),

@@ -8,13 +8,14 @@ use crate::policy::PrincipalEntry;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that an `Allow` statement lets each of its principals call the action that kind
-    /// of principal assumes roles with: `sts:AssumeRoleWithWebIdentity` for OIDC providers and
-    /// the built-in web identity providers, `sts:AssumeRoleWithSAML` for SAML providers, and
-    /// `sts:AssumeRole` for service principals (such as `pods.eks.amazonaws.com`) and IAM
-    /// principals. It reports a statement that allows a principal only the assume-role
-    /// action(s) of another kind of caller, for example an IRSA statement with
-    /// `"Action": "sts:AssumeRole"`.
+    /// Checks for principals that a statement allows only the assume-role action of another kind of caller.
+    ///
+    /// Each kind of principal assumes roles with its own action: `sts:AssumeRoleWithWebIdentity`
+    /// for OIDC providers and the built-in web identity providers, `sts:AssumeRoleWithSAML` for
+    /// SAML providers, and `sts:AssumeRole` for service principals (such as
+    /// `pods.eks.amazonaws.com`) and IAM principals. The rule reports a statement that allows a
+    /// principal only the assume-role action(s) of another kind of caller, for example an IRSA
+    /// statement with `"Action": "sts:AssumeRole"`.
     ///
     /// ## Why is this bad?
     /// STS authorises each call for exactly one action. IRSA, GitHub Actions and every other

@@ -12,7 +12,9 @@ use crate::policy::OperatorFamily;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for a condition on `<issuer>:sub` whose value looks like an audience
+    /// Checks for `:sub` conditions with audience values and `:aud` conditions with subjects.
+    ///
+    /// A condition on `<issuer>:sub` is reported when its value looks like an audience
     /// (`sts.amazonaws.com`, `https://…`), and for a condition on `<issuer>:aud` whose value
     /// looks like a subject (`system:serviceaccount:…`, `repo:…`, `project_path:…`).
     ///

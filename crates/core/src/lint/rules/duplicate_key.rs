@@ -6,7 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for an object that repeats a key, at any level: two `Effect` or `Condition` elements in
+    /// Checks for objects that repeat a key, at any level of the document.
+    ///
+    /// For example: two `Effect` or `Condition` elements in
     /// one statement, two `Statement` elements, a condition operator written twice in one
     /// `Condition`, and a condition key written twice under one operator. Condition keys (and operator
     /// names) that differ only in letter case count as repeats, because IAM compares them without

@@ -6,7 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that the file is exactly one JSON value: it reports syntax errors (a trailing comma, a
+    /// Checks that the file is exactly one JSON value (a UTF-8 byte order mark is accepted).
+    ///
+    /// It reports syntax errors (a trailing comma, a
     /// `//` or `#` comment, single quotes, an unquoted key, a missing comma), a document that ends
     /// early, an empty file, text after the document (two policy objects in one file), and bytes that
     /// are not UTF-8. A UTF-8 byte order mark at the start is accepted. Inside `aws iam get-role`

@@ -6,7 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks the policy variables (`${…}`) in condition values: an unclosed `${`, an empty `${}`,
+    /// Checks for malformed or misplaced policy variables (`${…}`).
+    ///
+    /// It reports, in condition values, an unclosed `${`, an empty `${}`,
     /// whitespace in the name, a default value not in single quotes (`${key, 'default'}`), a default
     /// on `${*}`/`${?}`/`${$}`; a variable that names no condition key (`${namespace}`, left over from
     /// an unrendered template); a variable in an operator that does not take variables (`Numeric…`,

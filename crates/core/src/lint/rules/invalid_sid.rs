@@ -6,8 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that every `Sid` has only ASCII letters and digits, and that no two statements share
-    /// a `Sid`. An empty `Sid` is accepted.
+    /// Checks for `Sid` values with characters other than ASCII letters and digits, and for repeated ones.
+    ///
+    /// An empty `Sid` is accepted, also in several statements.
     ///
     /// ## Why is this bad?
     /// IAM accepts only `[A-Za-z0-9]` in a `Sid` of an IAM policy and refuses a document whose statement

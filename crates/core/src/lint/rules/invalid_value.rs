@@ -6,7 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks the type and shape of every value: `Version`, `Id`, `Sid`, `Effect`, principal and action
+    /// Checks for values of the wrong type or shape, and for empty lists.
+    ///
+    /// `Version`, `Id`, `Sid`, `Effect`, principal and action
     /// values must be strings (or arrays of strings where IAM allows lists); `Effect` must be exactly
     /// `Allow` or `Deny`; `Principal` must be `"*"` or an object of `AWS`, `Federated`, `Service`,
     /// `CanonicalUser`; actions must look like `service:Action`; `Condition` and each operator's value

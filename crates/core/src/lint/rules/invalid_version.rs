@@ -6,7 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks the `Version` element. A policy without `Version`, or with `"Version": "2008-10-17"`,
+    /// Checks for a missing, old (`2008-10-17`) or invalid `Version`.
+    ///
+    /// A policy without `Version`, or with `"Version": "2008-10-17"`,
     /// is a warning: the old policy language applies. A `Version` other than `2012-10-17` and
     /// `2008-10-17` is an error, and so is a policy variable (`${…}`) in a condition value under the
     /// old language, where it is compared as literal text.

@@ -12,8 +12,10 @@ use crate::policy::{Condition, Effect, PrincipalKind, Statement};
 
 declare_rule! {
     /// ## What it does
-    /// Checks, in statements that trust IAM OIDC providers, for condition keys of the form
-    /// `<issuer>:<claim>` whose issuer part is not the provider of any `Federated` principal
+    /// Checks for OIDC condition keys whose issuer part is not a provider the statement trusts.
+    ///
+    /// In statements that trust IAM OIDC providers, a condition key of the form
+    /// `<issuer>:<claim>` is reported when its issuer part is not the provider of any `Federated` principal
     /// of the statement: another cluster id, region, bucket path or workspace, `https://` in
     /// the key, a trailing `/`, or the provider's ARN instead of its path (a key that is the
     /// provider path without a claim is TL211's).

@@ -9,7 +9,9 @@ use crate::policy::PrincipalKind;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that every `Federated` principal is an IAM OIDC provider ARN
+    /// Checks for `Federated` values that are neither an OIDC/SAML provider ARN nor a built-in identity provider.
+    ///
+    /// Valid values are an IAM OIDC provider ARN
     /// (`arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer without https://>`), a SAML
     /// provider ARN (`arn:<partition>:iam::<account>:saml-provider/<name>`), or one of the
     /// built-in identity providers (`cognito-identity.amazonaws.com`, `accounts.google.com`,

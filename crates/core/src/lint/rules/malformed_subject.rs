@@ -12,7 +12,9 @@ use crate::policy::{ConditionValue, OperatorFamily};
 
 declare_rule! {
     /// ## What it does
-    /// Checks the values of conditions on `<provider>:sub` against the subjects the issuer
+    /// Checks for `:sub` values that no token of the issuer can carry.
+    ///
+    /// It checks the values of conditions on `<provider>:sub` against the subjects the issuer
     /// really puts in its tokens:
     /// - for Kubernetes issuers (EKS, a configured cluster, or an issuer whose `sub` values
     ///   start with `system:serviceaccount`), `system:serviceaccount:<namespace>:<name>` with
@@ -26,8 +28,13 @@ declare_rule! {
     /// Values are checked even when the key spells the provider with `https://` or another
     /// case (TL201 reports the key). In `StringLike` values `*` and `?` may stand for any
     /// characters that keep the subject well-formed, so `system:serviceaccount:ns:*` and
-    /// `repo:org/*` pass. A GitHub pattern that covers every repository of an owner but can
-    /// never match the immutable subject form is reported as a warning.
+    /// `repo:org/*` pass.
+    ///
+    /// GitHub values that can only match the legacy subject form are reported too, unless
+    /// another value of the statement admits the immutable form: as a warning when a wildcard
+    /// covers an owner's repositories (`repo:org/*`: repositories created since 2026 never
+    /// match), and as info for one named repository (it stops matching once the repository is
+    /// renamed or transferred, or its owner opts in).
     ///
     /// ## Why is this bad?
     /// STS compares `sub` exactly (or as a glob): a value no token can carry never matches,
@@ -73,18 +80,16 @@ declare_rule! {
     /// A well-formed subject of the wrong shape for the workflow is not detected: a job that
     /// runs in a GitHub environment gets `repo:<owner>/<repo>:environment:<name>`, so
     /// `…:ref:refs/heads/main` never matches it (corpus case 033), but both are valid
-    /// subjects. Legacy GitHub subjects naming one repository
-    /// (`repo:org/app:ref:refs/heads/main`) are accepted: existing repositories keep them.
-    /// Only patterns meant to cover repositories created later (a wildcard in the repository
-    /// name, like `repo:org/*`, corpus case 090) are warned about when they cannot match
-    /// `repo:<owner>@<owner-id>/<repo>@<repo-id>:…`, which GitHub issues for new and renamed
-    /// repositories since 2026 (the start date is uncertain, SEMANTICS.md §4.7). Values with
-    /// `*` or `?` under `StringEquals` are left to TL203; values with policy variables are
-    /// not checked; GitLab and other issuers are not checked.
+    /// subjects; for such a value only the legacy-form note (info) is given. The immutable form
+    /// is taken as `repo:<owner>@<owner-id>/<repo>@<repo-id>:…` (SEMANTICS.md §4.7, GitHub's and
+    /// `configure-aws-credentials`' documentation); the dates and scope of GitHub's rollout are
+    /// uncertain. Values with `*` or `?` under `StringEquals` are left to TL203; values with
+    /// policy variables are not checked; GitLab and other issuers are not checked.
     ///
     /// ## References
     /// - SEMANTICS.md §4.5 (service-account subjects and Kubernetes name rules), §4.7 (GitHub
     ///   subjects, immutable form), §3.2, §6 row 1
+    /// - <https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens/>
     /// - <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/>
     /// - <https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html>
     /// - <https://docs.github.com/en/actions/reference/security/oidc>
@@ -109,7 +114,21 @@ impl Rule for MalformedSubject {
                 if !kubernetes && !github {
                     continue;
                 }
-                for condition in loose_claim_conditions(statement, &provider, "sub") {
+                let conditions = loose_claim_conditions(statement, &provider, "sub");
+                // Whether some value already admits GitHub's immutable subjects.
+                let covers_immutable = conditions.iter().any(|c| {
+                    c.operator.is_some_and(|op| {
+                        c.values.iter().any(|v| {
+                            ValuePattern::of(v, op).is_some_and(|p| {
+                                matches!(
+                                    github_immutable_grammar().check(&p.items),
+                                    Verdict::Matches(_)
+                                )
+                            })
+                        })
+                    })
+                });
+                for condition in conditions {
                     let Some(op) = condition.operator else {
                         continue;
                     };
@@ -129,7 +148,7 @@ impl Rule for MalformedSubject {
                         let finding = if kubernetes {
                             check_kubernetes(&pattern, value)
                         } else {
-                            check_github(&pattern, value)
+                            check_github(&pattern, value, covers_immutable)
                         };
                         out.extend(finding);
                     }
@@ -284,7 +303,11 @@ fn kubernetes_reason(pattern: &ValuePattern, failure: Failure) -> (String, Strin
 const GITHUB_CONTEXTS: &str =
     "`ref:refs/heads/<branch>`, `ref:refs/tags/<tag>`, `environment:<name>` or `pull_request`";
 
-fn check_github(pattern: &ValuePattern, value: &ConditionValue) -> Option<Finding> {
+fn check_github(
+    pattern: &ValuePattern,
+    value: &ConditionValue,
+    covers_immutable: bool,
+) -> Option<Finding> {
     let text = &value.text;
     match github_grammar().check(&pattern.items) {
         Verdict::Fails(failure) => {
@@ -296,8 +319,9 @@ fn check_github(pattern: &ValuePattern, value: &ConditionValue) -> Option<Findin
             ))
         }
         Verdict::Matches(phases) => {
-            // A pattern over every repository of an owner that only fits the legacy form.
-            if !phases.contains(Phase::Project) || phases.contains(Phase::Owner) {
+            // Values that only fit the legacy form, when no value of the statement covers the
+            // immutable form (SEMANTICS.md §4.7).
+            if covers_immutable || phases.contains(Phase::Owner) {
                 return None;
             }
             if matches!(
@@ -306,22 +330,39 @@ fn check_github(pattern: &ValuePattern, value: &ConditionValue) -> Option<Findin
             ) {
                 return None;
             }
-            let owner = pattern
-                .text()
-                .strip_prefix("repo:")
-                .and_then(|r| r.split_once('/'))
-                .map(|(o, _)| o.to_owned())?;
+            let plain = pattern.text();
+            let (owner, after) = plain.strip_prefix("repo:")?.split_once('/')?;
+            if phases.contains(Phase::Project) {
+                let mut f = finding(
+                    value,
+                    format!(
+                        "`{text}` matches only legacy subjects: repositories of `{owner}` created, renamed or \
+                         transferred since 2026 get `repo:{owner}@<owner-id>/<repo>@<repo-id>:…`, which it does \
+                         not admit"
+                    ),
+                    format!(
+                        "add the immutable form as another value, e.g. `repo:{owner}@<owner-id>/*`, with the \
+                         owner's numeric id"
+                    ),
+                );
+                f.severity = Severity::Warning;
+                return Some(f);
+            }
+            let (repo, tail) = after.split_once(':').unwrap_or((after, ""));
+            let immutable = format!("repo:{owner}@<owner-id>/{repo}@<repo-id>:{tail}");
             let mut f = finding(
                 value,
                 format!(
-                    "`{text}` never matches the immutable subjects `repo:{owner}@<owner-id>/<repo>@<repo-id>:…` \
-                     that GitHub issues for new and renamed repositories"
+                    "`{text}` matches only the legacy subject form: once `{owner}/{repo}` is renamed or \
+                     transferred, or its owner opts in to immutable subject claims, GitHub issues \
+                     `repo:{owner}@<owner-id>/{repo}@<repo-id>:…` and this value stops matching"
                 ),
                 format!(
-                    "also admit the immutable form, e.g. `repo:{owner}@<owner-id>/*` with the owner's numeric id"
+                    "add the immutable form as another value, `{immutable}` (the ids are in \
+                     `gh api repos/{owner}/{repo}`)"
                 ),
             );
-            f.severity = Severity::Warning;
+            f.severity = Severity::Info;
             Some(f)
         }
     }
@@ -614,20 +655,42 @@ mod tests {
             "repo:MYORG/operations:ref:refs/heads/main",
             "repo:octo-org/octo-repo:environment:Production",
             "repo:octo-org/octo-repo:pull_request",
-            "repo:octo-org@1234/octo-repo@5678:ref:refs/tags/v1",
             "repo:octo-org/octo-repo:job_workflow_ref:octo-org/ci/.github/workflows/deploy.yml@refs/heads/main",
+        ] {
+            // Well-formed, but legacy only: a note, not an error.
+            let f = gh("StringEquals", value);
+            assert_eq!(f.len(), 1, "{value}");
+            assert_eq!(f[0].severity, Severity::Info, "{value}");
+        }
+        for value in [
+            "repo:octo-org@1234/octo-repo@5678:ref:refs/tags/v1",
             "repository_owner_id:1234:environment:prod",
         ] {
             assert!(gh("StringEquals", value).is_empty(), "{value}");
         }
-        for value in [
-            "repo:o/r:*",
-            "repo:o/r:ref:refs/heads/*",
-            "repo:o@1/*",
-            "repo:*",
-        ] {
+        for value in ["repo:o@1/*", "repo:*", "repo:o*"] {
             assert!(gh("StringLike", value).is_empty(), "{value}");
         }
+    }
+
+    #[test]
+    fn github_legacy_single_repository_is_a_note() {
+        // Corpus case 033.
+        let f = gh("StringLike", "repo:MYORG/operations:ref:refs/heads/main");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Info);
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("add the immutable form as another value, `repo:MYORG@<owner-id>/operations@<repo-id>:ref:refs/heads/main` (the ids are in `gh api repos/MYORG/operations`)")
+        );
+        // Both forms listed (as `configure-aws-credentials` recommends): nothing to say.
+        let json = policy(
+            GH,
+            &format!(
+                r#""StringLike": {{"{GH}:sub": ["repo:o/r:ref:refs/heads/main", "repo:o@1/r@2:ref:refs/heads/main"]}}"#
+            ),
+        );
+        assert!(run(&json).is_empty());
     }
 
     #[test]
@@ -638,7 +701,7 @@ mod tests {
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(
             f[0].help.as_deref(),
-            Some("also admit the immutable form, e.g. `repo:GITHUB_ORGNAME@<owner-id>/*` with the owner's numeric id")
+            Some("add the immutable form as another value, e.g. `repo:GITHUB_ORGNAME@<owner-id>/*`, with the owner's numeric id")
         );
         // A wildcard over the owner reaches both forms.
         assert!(gh("StringLike", "repo:GITHUB_ORGNAME*").is_empty());

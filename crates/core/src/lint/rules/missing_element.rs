@@ -6,8 +6,10 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that the policy has a `Statement` with at least one statement, and that every statement
-    /// has an `Effect`, a `Principal`, and exactly one of `Action` and `NotAction`.
+    /// Checks for a missing `Statement`, and for statements without `Effect`, `Principal` or `Action`.
+    ///
+    /// The policy needs a `Statement` with at least one statement, and every statement an `Effect`, a
+    /// `Principal`, and exactly one of `Action` and `NotAction`.
     ///
     /// ## Why is this bad?
     /// In a role trust policy every statement must say who it trusts: IAM rejects a statement without

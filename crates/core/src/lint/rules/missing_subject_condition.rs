@@ -10,7 +10,9 @@ use crate::lint::{oidc_providers, LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for `Allow` statements that let an IAM OIDC provider call
+    /// Checks for OIDC `Allow` statements without an effective condition on `<provider>:sub`.
+    ///
+    /// It looks at `Allow` statements that let an IAM OIDC provider call
     /// `sts:AssumeRoleWithWebIdentity` without an effective condition on `<provider>:sub`.
     /// A condition counts only if it constrains the claim: `ForAllValues:`, `…IfExists`,
     /// negated and `Null` conditions, and conditions whose key names another issuer, do not.

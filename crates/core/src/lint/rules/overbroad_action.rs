@@ -9,9 +9,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for `"Action": "*"`, `sts:*` (or any other pattern that matches every STS
-    /// action, such as `*:*`), and for `NotAction`, in an `Allow` statement of a role trust
-    /// policy.
+    /// Checks for `"Action": "*"`, `sts:*` and `NotAction` in an `Allow` statement of a trust policy.
+    ///
+    /// Any pattern that matches every STS action (`*:*`, `st?:*`) counts as `sts:*`.
     ///
     /// ## Why is this bad?
     /// A trust policy needs one assume-role action per kind of caller

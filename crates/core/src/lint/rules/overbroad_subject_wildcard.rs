@@ -12,7 +12,9 @@ use crate::policy::{BaseOperator, ConditionValue};
 
 declare_rule! {
     /// ## What it does
-    /// Checks `StringLike` patterns (any `ForAnyValue:`/`ForAllValues:`/`…IfExists` form) on
+    /// Checks for `StringLike` patterns on `<provider>:sub` that admit more than one workload.
+    ///
+    /// It checks `StringLike` patterns (any `ForAnyValue:`/`ForAllValues:`/`…IfExists` form) on
     /// `<provider>:sub` in `Allow` statements for wildcards that reach further than one
     /// workload:
     /// - error: a pattern that admits every namespace (`*`, `system:*`,

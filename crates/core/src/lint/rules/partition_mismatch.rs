@@ -10,8 +10,9 @@ use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that the partition of an OIDC provider ARN agrees with the issuer it names: an
-    /// issuer under `amazonaws.com.cn` needs `arn:aws-cn:`, an EKS issuer in a `us-gov-` region
+    /// Checks that the partition of an OIDC provider ARN agrees with the issuer it names.
+    ///
+    /// An issuer under `amazonaws.com.cn` needs `arn:aws-cn:`, an EKS issuer in a `us-gov-` region
     /// (or an AWS-hosted issuer in one) needs `arn:aws-us-gov:`, and an `aws-cn` or
     /// `aws-us-gov` ARN cannot name an EKS cluster of another partition. It also reports EKS
     /// issuers whose region and domain disagree (`oidc.eks.cn-north-1.amazonaws.com`).

@@ -9,9 +9,10 @@ use crate::policy::PrincipalKind;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that a role which allows the EKS Pod Identity service principal
-    /// `pods.eks.amazonaws.com` to call `sts:AssumeRole` also allows it `sts:TagSession`, in
-    /// the same statement or another `Allow` statement.
+    /// Checks for `pods.eks.amazonaws.com` allowed `sts:AssumeRole` without `sts:TagSession`.
+    ///
+    /// `sts:TagSession` may be allowed in the same statement or in another `Allow` statement that
+    /// trusts `pods.eks.amazonaws.com`.
     ///
     /// ## Why is this bad?
     /// EKS Pod Identity assumes the role with six session tags (`eks-cluster-arn`,

@@ -6,8 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks the size of the trust policy against the role trust policy quota, counting every
-    /// character except whitespace outside strings. More than 2,048 characters (the default quota) is
+    /// Checks the size of the trust policy against the role trust policy quota.
+    ///
+    /// It counts every character except whitespace outside strings. More than 2,048 characters (the default quota) is
     /// a warning; more than 4,096 (the largest quota AWS grants) is an error. The example below has
     /// 2,050 characters: 1 statement with 31 service accounts spelled out.
     ///

@@ -6,7 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that every condition operator is one IAM knows: a base operator (`StringEquals`,
+    /// Checks for condition operators IAM does not know, and for invalid combinations.
+    ///
+    /// A known operator is a base operator (`StringEquals`,
     /// `StringLike`, `ArnLike`, `Bool`, `Null`, …), optionally prefixed by `ForAnyValue:` or
     /// `ForAllValues:` and suffixed by `IfExists`. It reports misspellings (`StringEqual`,
     /// `StringsLike`, `ForAllValuesStringEquals` without the colon), comment keys (`__doc_comment`),

@@ -6,8 +6,9 @@ use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that the document's top level holds only `Version`, `Id` and `Statement`, and that each
-    /// statement holds only `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`,
+    /// Checks for elements IAM does not know, at the top level or in a statement.
+    ///
+    /// The top level may hold only `Version`, `Id` and `Statement`, and a statement only `Sid`, `Effect`, `Principal`, `NotPrincipal`, `Action`, `NotAction`,
     /// `Resource`, `NotResource` and `Condition`. It reports comment keys (`__doc_comment`),
     /// misspellings (`Principals`, `Condtion`), names with the wrong letter case (`effect`) or
     /// surrounding spaces, and elements written at the wrong level (`Effect` at the top, `Version` or

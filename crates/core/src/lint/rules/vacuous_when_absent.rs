@@ -82,7 +82,10 @@ impl Rule for VacuousWhenAbsent {
                     }
                     for condition in conditions_on(statement, idp.prefix, claim) {
                         let misspelled = condition.operator.is_none();
-                        let Some(op) = condition.operator.or_else(|| intended_for_all_values(&condition.operator_text)) else {
+                        let Some(op) = condition
+                            .operator
+                            .or_else(|| intended_for_all_values(&condition.operator_text))
+                        else {
                             continue;
                         };
                         let for_all = op.qualifier == Some(SetQualifier::ForAllValues);
@@ -147,7 +150,10 @@ fn intended_for_all_values(text: &str) -> Option<Operator> {
     }
     let rest = text.get(12..)?;
     let op = Operator::parse(rest).filter(|o| o.qualifier.is_none())?;
-    Some(Operator { qualifier: Some(SetQualifier::ForAllValues), ..op })
+    Some(Operator {
+        qualifier: Some(SetQualifier::ForAllValues),
+        ..op
+    })
 }
 
 #[cfg(test)]
@@ -237,10 +243,15 @@ mod tests {
             "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": {"ForAllValuesStringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}]}"#;
-        let report = crate::check::check(text.as_bytes(), &crate::check::CheckOptions::only("TL210"));
+        let report =
+            crate::check::check(text.as_bytes(), &crate::check::CheckOptions::only("TL210"));
         assert_eq!(report.findings.len(), 1);
         let f = &report.findings[0].finding;
-        assert!(f.message.contains("means `ForAllValues:StringEquals`"), "{}", f.message);
+        assert!(
+            f.message.contains("means `ForAllValues:StringEquals`"),
+            "{}",
+            f.message
+        );
         assert!(super::intended_for_all_values("ForAllValuesStringLikeIfExists").is_some());
         assert!(super::intended_for_all_values("ForAnyValueStringLike").is_none());
         assert!(super::intended_for_all_values("ForAllValuesStringEqual").is_none());

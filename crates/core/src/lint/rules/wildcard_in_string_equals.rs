@@ -8,9 +8,10 @@ use crate::policy::{BaseOperator, CompiledValue, ConditionValue, Operator};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for `*` or `?` in the values of `StringEquals`, `StringEqualsIgnoreCase` and
-    /// their negated, `ForAnyValue:`/`ForAllValues:` and `…IfExists` forms, for any condition
-    /// key.
+    /// Checks for `*` or `?` in `StringEquals` values, where they are literal characters.
+    ///
+    /// This covers `StringEquals`, `StringEqualsIgnoreCase` and their negated,
+    /// `ForAnyValue:`/`ForAllValues:` and `…IfExists` forms, for any condition key.
     ///
     /// ## Why is this bad?
     /// Only `StringLike` and `StringNotLike` treat `*` and `?` as wildcards. Under

@@ -8,8 +8,9 @@ use crate::policy::PrincipalKind;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for `"Principal": "*"`, `{"AWS": "*"}`, `{"Federated": "*"}` (and `{"Service":
-    /// "*"}`) in an `Allow` statement of a role trust policy.
+    /// Checks for a wildcard principal in an `Allow` statement of a role trust policy.
+    ///
+    /// It reports `"Principal": "*"`, `{"AWS": "*"}`, `{"Federated": "*"}` and `{"Service": "*"}`.
     ///
     /// ## Why is this bad?
     /// A wildcard principal trusts every caller: any AWS account, any identity provider, any
