@@ -283,7 +283,12 @@ fn check_reports_document_problems_with_locations() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let v = json_of(&out);
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "TL002").unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "TL002")
+        .unwrap();
     assert_eq!(d["span"]["start"]["line"], 13);
     assert_eq!(v["schema"], 1);
     let ok = trustlint(&["check", "examples/irsa-payments.json"]);

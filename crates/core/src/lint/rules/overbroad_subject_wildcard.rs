@@ -139,7 +139,68 @@ impl Rule for OverbroadSubjectWildcard {
                 }
             }
         }
+        self.check_admitted_set(cx, out);
     }
+}
+
+impl OverbroadSubjectWildcard {
+    /// Decide breadth on the set the whole policy admits (SEMANTICS.md §2.4, §3.2): conditions
+    /// that are narrow one by one can still admit every namespace together (a `StringLike` with a
+    /// `StringNotLike` exception, several statements, a `Deny` that removes little). Reported once
+    /// per Kubernetes provider, when no pattern of it was reported already.
+    fn check_admitted_set(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+        let mut done: Vec<&str> = Vec::new();
+        for statement in cx.allow_statements() {
+            for provider in oidc_providers(statement) {
+                let value = provider.entry.value.as_str();
+                if done.contains(&value) || !is_kubernetes_issuer(cx, statement, &provider) {
+                    continue;
+                }
+                done.push(value);
+                let already = out
+                    .iter()
+                    .any(|f| f.code == Self::META.code && f.severity == Severity::Error);
+                if already {
+                    continue;
+                }
+                let Some(witness) = every_namespace_witness(cx, provider.prefix, value) else {
+                    continue;
+                };
+                out.push(
+                    Self::META
+                        .finding(
+                            provider.entry.span,
+                            format!(
+                                "together, the `:sub` conditions for this provider admit service accounts of every namespace, e.g. `{witness}`"
+                            ),
+                        )
+                        .with_help("name each service account, or at most one namespace per pattern (`system:serviceaccount:<namespace>:*`)"),
+                );
+            }
+        }
+    }
+}
+
+/// A subject in a namespace the policy never names, if the admitted set has one for every
+/// namespace (exact regions only; regions without a `:sub` constraint are TL204's).
+fn every_namespace_witness(cx: &LintContext<'_>, prefix: &str, principal: &str) -> Option<String> {
+    use crate::algebra::StringSet;
+    use crate::symbolic::{admitted_to, PrincipalClass};
+    let regions = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal).ok()?;
+    let key = format!("{}:sub", prefix.to_ascii_lowercase());
+    let mut subjects = StringSet::empty();
+    for r in regions.iter().filter(|r| r.is_exact()) {
+        let k = r.key(&key)?;
+        subjects = subjects.union(&k.present).ok()?;
+    }
+    // Two namespaces made of characters no policy value uses stand for "any other namespace".
+    let fresh = ["qzx0", "zq9x"];
+    let mut witness = None;
+    for ns in fresh {
+        let probe = StringSet::like_wild(&format!("system:serviceaccount:{ns}:?*")).ok()?;
+        witness = Some(subjects.intersect(&probe).ok()?.shortest_witness()?);
+    }
+    witness
 }
 
 /// What a pattern admits beyond one workload.
@@ -413,8 +474,13 @@ mod tests {
             f[0].message,
             "the `*` in `system:serviceaccount:team-*` can cross the `:` between namespace and name: it also admits `system:serviceaccount:team-x:anything`"
         );
+        // `*-prod` crosses the `:` too, and the admitted set shows it reaches every namespace
+        // (`system:serviceaccount:<any>:x-prod`): the set check adds the error.
         let f = eks("system:serviceaccount:*-prod");
-        assert_eq!(f[0].severity, Severity::Warning);
+        assert!(f.iter().any(|x| x.severity == Severity::Warning));
+        assert!(f
+            .iter()
+            .any(|x| x.severity == Severity::Error && x.message.contains("every namespace")));
         let f = eks("system:serviceaccount:ns*");
         assert_eq!(f[0].severity, Severity::Warning);
     }
@@ -517,5 +583,35 @@ mod tests {
         assert_eq!(on(tf, "organization:*").len(), 1);
         assert_eq!(on(tf, "organization:acme*").len(), 1);
         assert!(on(tf, "organization:acme:project:*:workspace:*:run_phase:*").is_empty());
+    }
+
+    #[test]
+    fn decides_on_the_set_the_policy_admits() {
+        let p = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+        let k = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub";
+        // Each pattern alone names its namespaces' prefix, but the exception leaves every other
+        // namespace in: `system:serviceaccount:*` minus one namespace.
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Federated": "{p}"}},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {{"StringNotLike": {{"{k}": "system:serviceaccount:kube-system:*"}},
+                           "StringLike": {{"{k}": "system:serviceaccount:*:*"}}}}}}]}}"#
+        );
+        let report =
+            crate::check::check(text.as_bytes(), &crate::check::CheckOptions::only("TL206"));
+        assert!(!report.findings.is_empty());
+        // One namespace from two statements: nothing to report.
+        let narrow = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [
+            {{"Effect": "Allow", "Principal": {{"Federated": "{p}"}}, "Action": "sts:AssumeRoleWithWebIdentity",
+              "Condition": {{"StringLike": {{"{k}": "system:serviceaccount:a:*"}}}}}},
+            {{"Effect": "Allow", "Principal": {{"Federated": "{p}"}}, "Action": "sts:AssumeRoleWithWebIdentity",
+              "Condition": {{"StringEquals": {{"{k}": "system:serviceaccount:b:x"}}}}}}]}}"#
+        );
+        let report = crate::check::check(
+            narrow.as_bytes(),
+            &crate::check::CheckOptions::only("TL206"),
+        );
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
     }
 }
