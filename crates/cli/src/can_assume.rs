@@ -1,7 +1,7 @@
 //! `trustlint can-assume`: decide, for each role in a file, whether an identity may assume it.
 
 use crate::args::{CanAssumeArgs, Format};
-use crate::render::{Note, Renderer};
+use crate::render::{IndexedSource, Note, Renderer};
 use crate::{read_path, Exit};
 use serde_json::{json, Value};
 use trustlint_core::diagnostic::Finding;
@@ -53,9 +53,10 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
     let all_allowed = results.iter().all(RoleResult::allowed);
     match args.format {
         Format::Json => {
+            let index = LineIndex::new(&text);
             let out = json!({
                 "schema": 1,
-                "results": results.iter().map(|r| r.to_json(&path, &text)).collect::<Vec<_>>(),
+                "results": results.iter().map(|r| r.to_json(&path, &text, &index)).collect::<Vec<_>>(),
             });
             crate::print(&format!(
                 "{}\n",
@@ -64,10 +65,11 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
         }
         Format::Human => {
             let renderer = Renderer::stdout();
+            let source = IndexedSource::new(&text);
             let who = describe_identity(&query);
             let out: String = results
                 .iter()
-                .map(|r| r.human(&path, &text, &who, &renderer))
+                .map(|r| r.human(&path, &source, &who, &renderer))
                 .collect();
             crate::print(&out);
         }
@@ -219,9 +221,8 @@ impl RoleResult<'_> {
         Some((pick.request.action.as_str(), &pick.evaluation))
     }
 
-    fn to_json(&self, path: &str, file: &str) -> Value {
+    fn to_json(&self, path: &str, file: &str, index: &LineIndex) -> Value {
         let policy = self.source.parsed.policy.as_ref();
-        let index = LineIndex::new(file);
         let statements: Vec<Value> = match (self.deciding(), policy) {
             (Some((_, eval)), Some(policy)) => eval
                 .statements
@@ -260,7 +261,7 @@ impl RoleResult<'_> {
         })
     }
 
-    fn human(&self, path: &str, file: &str, who: &str, renderer: &Renderer) -> String {
+    fn human(&self, path: &str, file: &IndexedSource, who: &str, renderer: &Renderer) -> String {
         let mut out = String::new();
         let name = self
             .source
@@ -321,7 +322,7 @@ impl RoleResult<'_> {
     fn blame(
         &self,
         path: &str,
-        file: &str,
+        file: &IndexedSource,
         policy: &TrustPolicy,
         action: &str,
         eval: &Evaluation,

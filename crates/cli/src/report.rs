@@ -1,6 +1,6 @@
 //! The output formats of `check`: human (miette), JSON (schema 1), SARIF 2.1.0, GitHub workflow commands.
 
-use crate::render::{Note, Renderer};
+use crate::render::{IndexedSource, Note, Renderer};
 use serde_json::{json, Value};
 use trustlint_core::check::Report;
 use trustlint_core::diagnostic::Severity;
@@ -49,6 +49,7 @@ pub fn human(reports: &[FileReport]) -> String {
     let renderer = Renderer::stdout();
     let mut out = String::new();
     for r in reports {
+        let source = IndexedSource::new(&r.text);
         for rep in &r.report.findings {
             let f = &rep.finding;
             let severity = match f.severity {
@@ -71,7 +72,7 @@ pub fn human(reports: &[FileReport]) -> String {
             let code = format!("{}({})", f.code, f.name);
             out.push_str(&renderer.render(
                 &r.path,
-                &r.text,
+                &source,
                 &Note {
                     severity,
                     message: &f.message,

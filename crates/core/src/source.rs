@@ -52,25 +52,82 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Maps byte offsets of one text to lines and columns.
+/// Bytes per checkpoint of the character count.
+const CHECKPOINT: usize = 4096;
+
+/// Maps byte offsets of one text to lines and columns in time independent of the text's size
+/// (a minified one-line file included): line starts are binary-searched, and characters are
+/// counted from the nearest checkpoint (one every 4 KiB).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     /// Byte offset at which each line starts.
     line_starts: Vec<usize>,
+    /// The number of characters before byte `i * CHECKPOINT`.
+    chars_at: Vec<usize>,
+}
+
+/// Whether a byte starts a character (is not a UTF-8 continuation byte).
+const fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 impl LineIndex {
     /// Index the line starts of `text` (lines end at `\n`; a `\r\n` pair counts once).
     #[must_use]
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         line_starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|&(_, b)| b == b'\n')
+                .filter(|&(_, &b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        Self { line_starts }
+        let mut chars_at = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+        let mut count = 0;
+        for chunk in bytes.chunks(CHECKPOINT) {
+            chars_at.push(count);
+            count += chunk.iter().filter(|&&b| starts_char(b)).count();
+        }
+        chars_at.push(count);
+        Self {
+            line_starts,
+            chars_at,
+        }
+    }
+
+    /// The number of characters that start before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let block = offset / CHECKPOINT;
+        let base = self.chars_at.get(block).copied().unwrap_or(0);
+        let from = block * CHECKPOINT;
+        base + text
+            .as_bytes()
+            .get(from..offset)
+            .map_or(0, |b| b.iter().filter(|&&x| starts_char(x)).count())
+    }
+
+    /// The 1-based line of byte `offset`.
+    #[must_use]
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// The byte offset where 1-based `line` starts (the end of the text past the last line).
+    #[must_use]
+    pub fn line_start(&self, line: usize, text: &str) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len())
+    }
+
+    /// The number of lines.
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
     }
 
     /// The line and column of byte `offset` in `text` (the text this index was built from).
@@ -79,15 +136,14 @@ impl LineIndex {
     #[must_use]
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let column = text
-            .get(start..)
-            .unwrap_or("")
-            .char_indices()
-            .take_while(|&(i, _)| start + i < offset)
-            .count()
-            + 1;
+        let line = self.line(offset);
+        let start = self.line_start(line, text);
+        // Columns count characters that start before the offset (an offset inside a character
+        // counts as that character).
+        let mut column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
+        if !text.is_char_boundary(offset) {
+            column -= 1;
+        }
         Position { line, column }
     }
 
@@ -116,6 +172,34 @@ mod tests {
         assert_eq!(idx.position(text, 8), Position { line: 2, column: 3 });
         assert_eq!(idx.position(text, 11), Position { line: 3, column: 1 });
         assert_eq!(idx.position(text, 999), Position { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn positions_on_a_long_line_match_a_naive_count() {
+        let text: String = "aé😀\n".repeat(3000) + &"x€".repeat(5000);
+        let idx = LineIndex::new(&text);
+        for offset in (0..text.len())
+            .step_by(997)
+            .chain([text.len()])
+            .filter(|&o| text.is_char_boundary(o))
+        {
+            let before = &text.as_bytes()[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = text[start..]
+                .char_indices()
+                .take_while(|&(i, _)| start + i < offset)
+                .count()
+                + 1;
+            assert_eq!(
+                idx.position(&text, offset),
+                Position { line, column },
+                "{offset}"
+            );
+        }
     }
 
     #[test]
