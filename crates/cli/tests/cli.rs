@@ -299,3 +299,163 @@ fn check_reports_document_problems_with_locations() {
         String::from_utf8_lossy(&ok.stdout)
     );
 }
+
+#[test]
+fn who_can_assume_json_has_patterns_and_a_checked_example() {
+    let out = trustlint(&[
+        "who-can-assume",
+        "examples/irsa-payments.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    let p = &v["results"][0]["principals"][0];
+    assert_eq!(p["kind"], "web-identity");
+    let admit = &p["admits"][0];
+    let key = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub";
+    assert_eq!(
+        admit["keys"][key]["include"][0],
+        "system:serviceaccount:payments:api"
+    );
+    assert_eq!(
+        admit["example"]["sub"],
+        "system:serviceaccount:payments:api"
+    );
+    assert_eq!(
+        admit["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("service account `payments/api`"),
+        true
+    );
+    // The example, fed back to can-assume, is allowed.
+    let e = &admit["example"];
+    let back = trustlint(&[
+        "can-assume",
+        "examples/irsa-payments.json",
+        "--issuer",
+        e["issuer"].as_str().unwrap(),
+        "--sub",
+        e["sub"].as_str().unwrap(),
+        "--aud",
+        e["aud"][0].as_str().unwrap(),
+    ]);
+    assert_eq!(back.status.code(), Some(0));
+}
+
+#[test]
+fn diff_is_a_no_new_access_gate() {
+    let widened = trustlint(&[
+        "diff",
+        "examples/irsa-payments.json",
+        "examples/irsa-payments-widened.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(widened.status.code(), Some(1));
+    let v = json_of(&widened);
+    let change = &v["widened"][0];
+    let sub = change["example"]["sub"].as_str().unwrap();
+    assert_ne!(sub, "system:serviceaccount:payments:api");
+    // the witness is admitted by NEW and refused by OLD
+    let issuer = change["example"]["issuer"].as_str().unwrap();
+    let ask = |file: &str| {
+        trustlint(&["can-assume", file, "--issuer", issuer, "--sub", sub])
+            .status
+            .code()
+    };
+    assert_eq!(ask("examples/irsa-payments-widened.json"), Some(0));
+    assert_eq!(ask("examples/irsa-payments.json"), Some(1));
+    let narrowed = trustlint(&[
+        "diff",
+        "examples/irsa-payments-widened.json",
+        "examples/irsa-payments.json",
+    ]);
+    assert_eq!(narrowed.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&narrowed.stdout).contains("- narrowed"));
+    assert_eq!(
+        trustlint(&["diff", "examples/irsa-payments.json", "no/such.json"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn who_can_assume_and_diff_on_every_shared_corpus_case() {
+    let dir = shared_corpus();
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let p = path.display().to_string();
+        let who = trustlint(&["who-can-assume", &p, "--format", "json"]);
+        assert_eq!(who.status.code(), Some(0), "{p}");
+        let v = json_of(&who);
+        // every example is admitted by the concrete evaluator (CLI round trip)
+        for principal in v["results"][0]["principals"].as_array().unwrap() {
+            for admit in principal["admits"].as_array().unwrap() {
+                let e = &admit["example"];
+                if e.is_null() {
+                    continue;
+                }
+                let mut args: Vec<String> = vec!["can-assume".into(), p.clone()];
+                if let Some(issuer) = e["issuer"].as_str() {
+                    args.extend([
+                        "--issuer".into(),
+                        issuer.into(),
+                        "--sub".into(),
+                        e["sub"].as_str().unwrap().into(),
+                    ]);
+                    for a in e["aud"].as_array().unwrap() {
+                        args.extend(["--aud".into(), a.as_str().unwrap().into()]);
+                    }
+                } else if e["pod_identity"] == true {
+                    args.push("--pod-identity".into());
+                    for (k, val) in e["tags"].as_object().unwrap() {
+                        args.extend(["--tag".into(), format!("{k}={}", val.as_str().unwrap())]);
+                    }
+                } else {
+                    args.extend([
+                        "--principal".into(),
+                        e["principal"].as_str().unwrap().into(),
+                    ]);
+                }
+                if let Some(a) = e["account"].as_str() {
+                    args.extend(["--account".into(), a.into()]);
+                }
+                for (k, vals) in e["context"].as_object().into_iter().flatten() {
+                    for val in vals.as_array().unwrap() {
+                        args.extend(["--context".into(), format!("{k}={}", val.as_str().unwrap())]);
+                    }
+                }
+                let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+                let out = trustlint(&argv);
+                let r = &json_of(&trustlint(
+                    &[argv.as_slice(), &["--format", "json"]].concat(),
+                ))["results"][0];
+                // a document IAM would reject is evaluated as written for who-can-assume
+                assert_eq!(
+                    r["decision"],
+                    "allow",
+                    "{p}: {args:?}: {}",
+                    String::from_utf8_lossy(&out.stdout)
+                );
+                n += 1;
+            }
+        }
+        // a policy compared with itself changes nothing
+        let same = trustlint(&["diff", &p, &p, "--format", "json"]);
+        assert_eq!(same.status.code(), Some(0), "{p}");
+        let v = json_of(&same);
+        assert!(
+            v["widened"].as_array().unwrap().is_empty()
+                && v["narrowed"].as_array().unwrap().is_empty(),
+            "{p}"
+        );
+    }
+    assert!(n > 20, "{n} examples checked");
+}

@@ -176,7 +176,11 @@ impl Region {
     /// # Errors
     /// When a string set is too complex.
     pub fn subtract(&self, other: &Region) -> Result<Vec<Region>, TooComplex> {
-        if !other.opaque.is_empty() || !other.unless.is_empty() {
+        // When every condition `other` does not model is also one of ours, every request in
+        // `self` satisfies them, and the subtraction on the modelled keys is exact.
+        let implied = other.opaque.iter().all(|o| self.opaque.contains(o))
+            && other.unless.iter().all(|u| self.unless.contains(u));
+        if !implied {
             // Not exactly subtractable: keep the region, marked with what it excludes.
             let mut r = self.clone();
             let what = other

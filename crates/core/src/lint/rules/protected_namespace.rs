@@ -185,12 +185,36 @@ fn statement_admits(
     else {
         return false;
     };
-    statement
+    let statement_admits = statement
         .conditions
         .iter()
         .zip(&trace.conditions)
         .filter(|(c, _)| c.key_lower == condition.key_lower)
-        .all(|(_, outcome)| outcome.matched)
+        .all(|(_, outcome)| outcome.matched);
+    statement_admits && policy_admits(cx, provider, &condition.key_lower, subject)
+}
+
+/// Whether the whole policy (every statement, `Deny` statements subtracted) admits the subject
+/// from this provider: decided on the admitted set (SEMANTICS.md §2.1), so that a `Deny` that
+/// carves the namespace out leaves nothing to report. A set trustlint cannot build exactly is
+/// treated as admitting (the finding stays).
+fn policy_admits(
+    cx: &LintContext<'_>,
+    provider: &OidcProvider<'_>,
+    key_lower: &str,
+    subject: &str,
+) -> bool {
+    use crate::symbolic::{admitted_to, PrincipalClass};
+    let Ok(regions) = admitted_to(
+        cx.policy,
+        PrincipalClass::WebIdentity,
+        &provider.entry.value,
+    ) else {
+        return true;
+    };
+    regions
+        .iter()
+        .any(|r| !r.is_exact() || r.key(key_lower).is_none_or(|k| k.present.contains(subject)))
 }
 
 /// The protected namespaces for an issuer: those of its configured cluster, else the
@@ -420,5 +444,27 @@ mod tests {
         // GitHub is not a Kubernetes issuer.
         let text = oidc_policy(GH, &format!(r#"{{"StringLike": {{"{GH}:sub": "*"}}}}"#));
         assert!(findings("TL402", &text).is_empty());
+    }
+
+    #[test]
+    fn a_deny_that_removes_the_namespace_leaves_nothing_to_report() {
+        let p = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+        let k = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub";
+        let allow = format!(
+            r#"{{"Effect": "Allow", "Principal": {{"Federated": "{p}"}}, "Action": "sts:AssumeRoleWithWebIdentity",
+               "Condition": {{"StringLike": {{"{k}": "system:serviceaccount:kube-*"}}}}}}"#
+        );
+        let deny = format!(
+            r#"{{"Effect": "Deny", "Principal": {{"Federated": "{p}"}}, "Action": "sts:AssumeRoleWithWebIdentity",
+               "Condition": {{"StringLike": {{"{k}": "system:serviceaccount:kube-system:*"}}}}}}"#
+        );
+        let run = |statements: &str| {
+            let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+            crate::check::check(text.as_bytes(), &crate::check::CheckOptions::only("TL402"))
+                .findings
+                .len()
+        };
+        assert_eq!(run(&allow), 1);
+        assert_eq!(run(&format!("{allow}, {deny}")), 0);
     }
 }
