@@ -123,16 +123,34 @@ impl Cx {
     /// only by ASCII case are duplicates too. Returns nothing: callers use the last copy.
     /// Linear in the number of members.
     fn duplicates(&mut self, members: &[Member], fold_case: bool, what: &str) {
-        let mut first_by_key: HashMap<Cow<'_, str>, &Member> =
-            HashMap::with_capacity(members.len());
-        for m in members {
-            let key: Cow<'_, str> = if fold_case {
-                Cow::Owned(m.key.to_ascii_lowercase())
+        let same = |a: &str, b: &str| {
+            if fold_case {
+                a.eq_ignore_ascii_case(b)
             } else {
-                Cow::Borrowed(m.key.as_str())
+                a == b
+            }
+        };
+        // Objects of a policy are small: compare pairwise without allocating; hash large ones.
+        let small = members.len() <= 16;
+        let mut first_by_key: HashMap<Cow<'_, str>, &Member> = HashMap::new();
+        for (i, m) in members.iter().enumerate() {
+            let earlier = if small {
+                members.iter().take(i).find(|p| same(&p.key, &m.key))
+            } else {
+                let key: Cow<'_, str> = if fold_case {
+                    Cow::Owned(m.key.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(m.key.as_str())
+                };
+                match first_by_key.get(&key).copied() {
+                    Some(first) => Some(first),
+                    None => {
+                        first_by_key.insert(key, m);
+                        None
+                    }
+                }
             };
-            let Some(first) = first_by_key.get(&key).copied() else {
-                first_by_key.insert(key, m);
+            let Some(first) = earlier else {
                 continue;
             };
             let (message, help) = if first.key == m.key {
