@@ -56,6 +56,7 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
             let index = LineIndex::new(&text);
             let out = json!({
                 "schema": 1,
+                "undecided": input.findings.iter().map(|f| f.message.clone()).collect::<Vec<_>>(),
                 "results": results.iter().map(|r| r.to_json(&path, &text, &index)).collect::<Vec<_>>(),
             });
             crate::print(&format!(
@@ -67,10 +68,13 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
             let renderer = Renderer::stdout();
             let source = IndexedSource::new(&text);
             let who = describe_identity(&query);
-            let out: String = results
+            let mut out: String = results
                 .iter()
                 .map(|r| r.human(&path, &source, &who, &renderer))
                 .collect();
+            for f in &input.findings {
+                out.push_str(&format!("note: {}\n", f.message));
+            }
             crate::print(&out);
         }
     }

@@ -1,6 +1,7 @@
 //! Recognising the JSON inputs of INTERFACE.md and extracting their trust policies, with spans
 //! that point into the user's file even when a policy is embedded as a (URL-encoded) string.
 
+pub mod terraform;
 use crate::diagnostic::{code, Finding, Severity};
 use crate::json::{self, Node, Value};
 use crate::policy::{parse::json_error_finding, parse_policy_node, ParsedPolicy};
@@ -17,6 +18,8 @@ pub enum InputKind {
     AuthorizationDetails,
     /// `aws iam list-roles` output.
     ListRoles,
+    /// `terraform show -json` output (a plan, or a state).
+    TerraformPlan,
     /// Valid JSON that is none of the above.
     Unrecognized,
     /// Not valid JSON.
@@ -32,6 +35,7 @@ impl InputKind {
             InputKind::GetRole => "get-role output",
             InputKind::AuthorizationDetails => "get-account-authorization-details output",
             InputKind::ListRoles => "list-roles output",
+            InputKind::TerraformPlan => "Terraform plan",
             InputKind::Unrecognized => "unrecognized JSON",
             InputKind::Invalid => "invalid JSON",
         }
@@ -135,7 +139,12 @@ fn read_node(root: &Node, text: &str) -> Input {
     let Some(_) = root.as_object() else {
         return input;
     };
-    if let Some(role) = root.get("Role").filter(|r| r.as_object().is_some()) {
+    if terraform::is_plan(root) {
+        input.kind = InputKind::TerraformPlan;
+        let (policies, findings) = terraform::plan_policies(root, text);
+        input.policies = policies;
+        input.findings = findings;
+    } else if let Some(role) = root.get("Role").filter(|r| r.as_object().is_some()) {
         input.kind = InputKind::GetRole;
         role_entry(role, text, &mut input);
     } else if let Some(list) = root.get("RoleDetailList") {
@@ -219,7 +228,7 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
 }
 
 /// A policy given as a JSON string, possibly URL-encoded (the raw IAM API form).
-fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<Embedded>) {
+pub(crate) fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<Embedded>) {
     let base = doc.span.start + 1;
     let raw = text.get(base..doc.span.end.saturating_sub(1)).unwrap_or("");
     let Some((unescaped, map1)) = json::unescape_with_map(raw) else {
