@@ -111,7 +111,9 @@ impl StringSet {
     /// The set holding only `s` (what `StringEquals s` admits).
     #[must_use]
     pub fn exact(s: &str) -> StringSet {
-        StringSet::from_raw(&automaton::chain(s.chars().map(|c| vec![c])))
+        StringSet::from_canonical(automaton::canonical_minimal(&automaton::chain(
+            s.chars().map(|c| vec![c]),
+        )))
     }
 
     /// The strings equal to `s` under case folding (what `StringEqualsIgnoreCase s` admits).
@@ -121,7 +123,9 @@ impl StringSet {
     /// otherwise. Strings of different lengths (in characters) are never equal.
     #[must_use]
     pub fn exact_ignore_case(s: &str) -> StringSet {
-        StringSet::from_raw(&automaton::chain(s.chars().map(fold::class)))
+        StringSet::from_canonical(automaton::canonical_minimal(&automaton::chain(
+            s.chars().map(fold::class),
+        )))
     }
 
     /// The strings a `StringLike` pattern matches: `*` and `?` inside [`Piece::Wild`] pieces

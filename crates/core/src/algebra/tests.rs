@@ -717,3 +717,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn chains_skip_refinement_but_stay_canonical() {
+    use crate::algebra::automaton;
+    for s in [
+        "",
+        "a",
+        "aa",
+        "abcabc",
+        "système",
+        "system:serviceaccount:a:b",
+    ] {
+        let fast = StringSet::exact(s);
+        let slow = StringSet::from_raw(&automaton::chain(s.chars().map(|c| vec![c])));
+        assert_eq!(fast, slow, "{s:?}");
+        let fast = StringSet::exact_ignore_case(s);
+        let slow = StringSet::from_raw(&automaton::chain(s.chars().map(super::fold::class)));
+        assert_eq!(fast, slow, "{s:?}");
+    }
+}

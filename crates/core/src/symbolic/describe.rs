@@ -31,8 +31,11 @@ fn witness(k: &KeySet) -> Option<String> {
         return Some("sts.amazonaws.com".to_owned());
     }
     if k.key_lower.ends_with(":sub") {
-        if let Ok(nice) = StringSet::like_wild("system:serviceaccount:?*:?*") {
-            if let Ok(both) = k.present.intersect(&nice) {
+        static NICE: std::sync::OnceLock<Option<StringSet>> = std::sync::OnceLock::new();
+        if let Some(nice) =
+            NICE.get_or_init(|| StringSet::like_wild("system:serviceaccount:?*:?*").ok())
+        {
+            if let Ok(both) = k.present.intersect(nice) {
                 if let Some(w) = both.shortest_witness() {
                     return Some(w);
                 }

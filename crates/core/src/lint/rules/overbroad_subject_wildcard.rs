@@ -163,6 +163,20 @@ impl OverbroadSubjectWildcard {
                 if already {
                     continue;
                 }
+                // Only a wildcard pattern can open every namespace: skip the set computation for
+                // providers whose subjects are all exact (most policies).
+                let has_wildcard = cx.allow_statements().any(|s| {
+                    oidc_providers(s).iter().any(|p| p.entry.value == value)
+                        && s.conditions.iter().any(|c| {
+                            c.key_lower.ends_with(":sub")
+                                && c.operator
+                                    .is_some_and(|o| o.base == BaseOperator::StringLike)
+                                && c.values.iter().any(|v| v.text.contains(['*', '?']))
+                        })
+                });
+                if !has_wildcard {
+                    continue;
+                }
                 let Some(witness) = every_namespace_witness(cx, provider.prefix, value) else {
                     continue;
                 };
