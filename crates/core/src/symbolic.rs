@@ -6,7 +6,7 @@
 //! leaves the others free. What a principal is admitted to is a union of regions: the union of its
 //! `Allow` statements' regions, minus the regions of the `Deny` statements that apply to it, with
 //! keys IAM never sets for that kind of caller forced absent and keys it always sets forced
-//! present. String operators are modelled exactly with [`StringSet`]; other operators
+//! present. String operators are modelled exactly with [`StringSet`](crate::algebra::StringSet); other operators
 //! (numeric, date, IP, ARN, `Bool`, policy variables, multi-valued keys) are kept as *opaque*
 //! conditions, and a region that has any is marked inexact.
 

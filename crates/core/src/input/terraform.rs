@@ -37,7 +37,7 @@ pub fn is_plan(root: &Node) -> bool {
 ///
 /// `text` is the text the spans of `root` point into. The `assume_role_policy` string is decoded
 /// as an embedded policy: finding spans point at the escaped characters in the plan, model spans
-/// into [`Embedded::text`]. `arn` and `account` are set when the plan knows the role's ARN (a role
+/// into [`crate::input::Embedded::text`]. `arn` and `account` are set when the plan knows the role's ARN (a role
 /// that already exists). Data sources (`mode: "data"`) are not roles the plan manages and are
 /// skipped. A role whose trust policy is unknown until apply gives no policy and an `info`
 /// finding at its address; one whose `assume_role_policy` is not a string gives a policy-less

@@ -5,21 +5,21 @@
 /// The families of issuers trustlint knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IssuerFamily {
-    /// EKS cluster issuers `oidc.eks.<region>.amazonaws.com[.cn]/id/<ID>` [D-EKS-IRSA].
+    /// EKS cluster issuers `oidc.eks.<region>.amazonaws.com[.cn]/id/<ID>` \[D-EKS-IRSA\].
     Eks,
-    /// GitHub Actions `token.actions.githubusercontent.com[/<enterprise>]` [D-GH-OIDC].
+    /// GitHub Actions `token.actions.githubusercontent.com[/<enterprise>]` \[D-GH-OIDC\].
     GitHub,
-    /// GitLab.com `gitlab.com` [P-GITLAB-342243].
+    /// GitLab.com `gitlab.com` \[P-GITLAB-342243\].
     GitLab,
-    /// HCP Terraform `app.terraform.io` [I-TFEDU-2].
+    /// HCP Terraform `app.terraform.io` \[I-TFEDU-2\].
     TerraformCloud,
-    /// CircleCI `oidc.circleci.com/org/<id>` [P-CLASSMETHOD].
+    /// CircleCI `oidc.circleci.com/org/<id>` \[P-CLASSMETHOD\].
     CircleCi,
-    /// Buildkite `agent.buildkite.com` [I-BUILDKITE-31].
+    /// Buildkite `agent.buildkite.com` \[I-BUILDKITE-31\].
     Buildkite,
     /// Bitbucket Pipelines `api.bitbucket.org/2.0/workspaces/<ws>/pipelines-config/identity/oidc`.
     Bitbucket,
-    /// Google `accounts.google.com` [D-IAMKEYS].
+    /// Google `accounts.google.com` \[D-IAMKEYS\].
     Google,
     /// Any other issuer (self-hosted Kubernetes, Auth0, …).
     Other,
@@ -43,7 +43,7 @@ impl IssuerFamily {
     }
 
     /// Whether one issuer URL serves many customers, so that only `sub` tells them apart
-    /// (IAM refuses new trust policies for these without a `sub` condition [D-SHARED]).
+    /// (IAM refuses new trust policies for these without a `sub` condition \[D-SHARED\]).
     #[must_use]
     pub const fn is_shared(self) -> bool {
         matches!(
@@ -58,7 +58,7 @@ impl IssuerFamily {
         )
     }
 
-    /// The claims IAM exposes as `<issuer>:<claim>` condition keys [D-IAMKEYS][P-CAGEYV], or
+    /// The claims IAM exposes as `<issuer>:<claim>` condition keys \[D-IAMKEYS\]\[P-CAGEYV\], or
     /// `None` when trustlint does not know the list (then no claim is reported as unsupported
     /// except those never exposed by any provider).
     #[must_use]
@@ -126,7 +126,7 @@ pub fn issuer_family(prefix: &str) -> IssuerFamily {
     }
 }
 
-/// Whether `prefix` is an EKS issuer: `oidc.eks.<region>.amazonaws.com[.cn]/id/<ID>` [D-EKS-IRSA].
+/// Whether `prefix` is an EKS issuer: `oidc.eks.<region>.amazonaws.com[.cn]/id/<ID>` \[D-EKS-IRSA\].
 #[must_use]
 pub fn is_eks_issuer(prefix: &str) -> bool {
     let Some((host, id)) = prefix.split_once("/id/") else {
@@ -152,7 +152,7 @@ pub fn eks_region(prefix: &str) -> Option<&str> {
     host.strip_prefix("oidc.eks.")?.split('.').next()
 }
 
-/// Built-in web identity providers named by domain in `Federated` [D-PRIN].
+/// Built-in web identity providers named by domain in `Federated` \[D-PRIN\].
 pub const BUILT_IN_IDPS: &[&str] = &[
     "cognito-identity.amazonaws.com",
     "accounts.google.com",
@@ -160,10 +160,10 @@ pub const BUILT_IN_IDPS: &[&str] = &[
     "www.amazon.com",
 ];
 
-/// The service principal of EKS Pod Identity [D-EKS-PI-ROLE].
+/// The service principal of EKS Pod Identity \[D-EKS-PI-ROLE\].
 pub const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
 
-/// The session tags EKS Pod Identity sets [D-EKS-PI-ABAC].
+/// The session tags EKS Pod Identity sets \[D-EKS-PI-ABAC\].
 pub const POD_IDENTITY_TAGS: &[&str] = &[
     "eks-cluster-arn",
     "eks-cluster-name",
@@ -173,7 +173,7 @@ pub const POD_IDENTITY_TAGS: &[&str] = &[
     "kubernetes-pod-uid",
 ];
 
-/// The default audience of EKS service-account tokens [D-EKS-IRSA].
+/// The default audience of EKS service-account tokens \[D-EKS-IRSA\].
 pub const EKS_AUDIENCE: &str = "sts.amazonaws.com";
 
 #[cfg(test)]

@@ -696,7 +696,7 @@ pub(crate) fn kubernetes_grammar() -> &'static Grammar {
 }
 
 /// Claim names GitHub can put in a customised `sub` (besides `repo` and the context forms)
-/// [D-GH-OIDC].
+/// \[D-GH-OIDC\].
 pub(crate) const GITHUB_SUB_CLAIMS: &[&str] = &[
     "actor",
     "actor_id",
@@ -792,7 +792,7 @@ fn github_repo_part(b: &mut Builder, immutable: bool) -> usize {
     colon
 }
 
-/// GitLab subjects `project_path:<group>[/<subgroup>…]/<project>:<rest>` [P-GITLAB-342243].
+/// GitLab subjects `project_path:<group>[/<subgroup>…]/<project>:<rest>` \[P-GITLAB-342243\].
 pub(crate) fn gitlab_grammar() -> &'static Grammar {
     static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
     GRAMMAR.get_or_init(|| {
