@@ -80,6 +80,7 @@ pub fn json_error_finding(err: &json::JsonError) -> Finding {
 pub fn parse_policy_node(node: &Node, text: &str) -> ParsedPolicy {
     let mut cx = Cx {
         findings: Vec::new(),
+        source: text,
     };
     let policy = cx.document(node, text);
     cx.findings.sort_by_key(|f| (f.span.start, f.span.end));
@@ -89,8 +90,10 @@ pub fn parse_policy_node(node: &Node, text: &str) -> ParsedPolicy {
     }
 }
 
-struct Cx {
+struct Cx<'t> {
     findings: Vec<Finding>,
+    /// The source the spans point into.
+    source: &'t str,
 }
 
 const TOP_KEYS: [&str; 3] = ["Version", "Id", "Statement"];
@@ -106,7 +109,17 @@ const STATEMENT_KEYS: [&str; 9] = [
     "Condition",
 ];
 
-impl Cx {
+impl Cx<'_> {
+    /// Whether `span` holds `text` exactly, inside quotes (no escapes, no YAML folding): then an
+    /// offset into `text` is an offset into the source after the opening quote.
+    fn written_verbatim(&self, span: Span, text: &str) -> bool {
+        span.len() == text.len() + 2
+            && self
+                .source
+                .get(span.start + 1..span.end - 1)
+                .is_some_and(|inner| inner == text)
+    }
+
     fn push(&mut self, f: Finding) {
         self.findings.push(f);
     }
@@ -999,7 +1012,7 @@ impl Cx {
             Err(e) => {
                 // Point into the string literal: +1 skips the opening quote when the text is
                 // written without escapes; otherwise underline the whole value.
-                let inner = if span.len() == text.len() + 2 {
+                let inner = if self.written_verbatim(span, text) {
                     Span::new(
                         span.start + 1 + e.offset,
                         span.start + 1 + e.offset + e.len.max(1),
@@ -1051,7 +1064,7 @@ impl Cx {
                         .and_then(|rest| rest.find('}'))
                         .map_or(2, |close| close + 1);
                     cursor = start + len;
-                    if span.len() == text.len() + 2 {
+                    if self.written_verbatim(span, text) {
                         Span::new(span.start + 1 + start, span.start + 1 + start + len)
                     } else {
                         span
