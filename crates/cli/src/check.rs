@@ -5,9 +5,12 @@ use crate::config::Config;
 use crate::report::{self, FileReport};
 use crate::{read_path, Exit};
 use std::path::{Path, PathBuf};
-use trustlint_core::check::{check, CheckOptions, Reported};
+use trustlint_core::check::{check_with_input, CheckOptions, Report, Reported};
+use trustlint_core::crosscheck::{crosscheck, RoleRef};
 use trustlint_core::diagnostic::{code, Finding, Severity};
+use trustlint_core::input::Input;
 use trustlint_core::input::InputKind;
+use trustlint_core::k8s::{service_accounts, ServiceAccount};
 use trustlint_core::source::Span;
 
 /// One file to check, and whether the user named it.
@@ -68,7 +71,9 @@ pub fn run(args: &CheckArgs) -> Result<Exit, String> {
             ));
         }
     }
-    let reports = check_all(&targets, &options)?;
+    let mut checked = check_all(&targets, &options)?;
+    cross_check(&mut checked, &options);
+    let reports: Vec<FileReport> = checked.into_iter().map(|c| c.file).collect();
     let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -99,7 +104,8 @@ fn ignore_globs(config: &Config) -> Result<globset::GlobSet, String> {
 }
 
 /// Walk a directory: hidden folders, `.git`, `target` and `node_modules` skipped, `.gitignore`
-/// respected; only `.json` files are candidates.
+/// respected; `.json` files (policies, IAM dumps, plans) and `.yaml`/`.yml` files (manifests) are
+/// candidates.
 fn walk(
     root: &Path,
     ignore: &globset::GlobSet,
@@ -122,9 +128,8 @@ fn walk(
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
         let path = entry.path();
-        if !entry.file_type().is_some_and(|t| t.is_file())
-            || path.extension().is_none_or(|e| e != "json")
-        {
+        let candidate = path.extension().is_some_and(|e| e == "json") || is_yaml(path);
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !candidate {
             continue;
         }
         let rel = path.strip_prefix(config_root).unwrap_or(path);
@@ -143,12 +148,17 @@ fn walk(
 }
 
 /// Check every target on all cores (or `TRUSTLINT_THREADS`); the result keeps the targets' order.
-fn check_all(targets: &[Target], options: &CheckOptions) -> Result<Vec<FileReport>, String> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
+fn check_all(targets: &[Target], options: &CheckOptions) -> Result<Vec<Checked>, String> {
+    let threads = std::env::var("TRUSTLINT_THREADS")
+        .ok()
+        .and_then(|t| t.parse::<usize>().ok())
+        .filter(|&t| t > 0)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
         .min(targets.len().max(1));
     let chunk = targets.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<Option<FileReport>>, String>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Vec<Option<Checked>>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets
             .chunks(chunk)
             .map(|part| {
@@ -167,16 +177,39 @@ fn check_all(targets: &[Target], options: &CheckOptions) -> Result<Vec<FileRepor
             })
             .collect()
     });
-    let mut reports = Vec::with_capacity(targets.len());
+    let mut checked = Vec::with_capacity(targets.len());
     for r in results {
-        reports.extend(r?.into_iter().flatten());
+        checked.extend(r?.into_iter().flatten());
     }
-    Ok(reports)
+    Ok(checked)
 }
 
-fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<FileReport>, String> {
+/// One checked file, with what cross-checks need from it.
+pub struct Checked {
+    /// The report.
+    pub file: FileReport,
+    /// The roles it holds.
+    pub input: Option<Input>,
+    /// The annotated ServiceAccounts it holds.
+    pub accounts: Vec<ServiceAccount>,
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>, String> {
     let bytes = read_path(&target.path)?;
-    let mut report = check(&bytes, options);
+    let path = if target.path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        display(&target.path)
+    };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if is_yaml(&target.path) {
+        return Ok(check_manifest(target, path, text, options));
+    }
+    let (mut report, input) = check_with_input(&bytes, options);
     match report.kind {
         InputKind::Unrecognized if !target.explicit => return Ok(None),
         InputKind::Invalid if !target.explicit && !looks_like_policy(&bytes) => return Ok(None),
@@ -197,16 +230,111 @@ fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<FileRepor
         }
         _ => {}
     }
-    let path = if target.path == Path::new("-") {
-        "<stdin>".to_owned()
-    } else {
-        display(&target.path)
-    };
-    Ok(Some(FileReport {
-        path,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-        report,
+    Ok(Some(Checked {
+        file: FileReport { path, text, report },
+        input: Some(input),
+        accounts: Vec::new(),
     }))
+}
+
+/// A YAML file: Kubernetes manifests (their ServiceAccounts feed the cross-checks).
+fn check_manifest(
+    target: &Target,
+    path: String,
+    text: String,
+    options: &CheckOptions,
+) -> Option<Checked> {
+    let mut findings = Vec::new();
+    let accounts = match trustlint_core::yaml::parse_stream(&text) {
+        Ok(docs) => docs
+            .iter()
+            .flat_map(|d| service_accounts(&d.root))
+            .collect(),
+        Err(e) => {
+            let manifest_like = text.contains("kind:");
+            if !target.explicit && !manifest_like {
+                return None;
+            }
+            if options.selects(code::INVALID_JSON.code) {
+                let mut f = Finding::new(
+                    code::INVALID_JSON,
+                    Severity::Error,
+                    e.span,
+                    format!("invalid YAML: {}", e.message),
+                );
+                f.help = e.help.clone();
+                findings.push(Reported {
+                    policy: None,
+                    finding: f,
+                });
+            }
+            Vec::new()
+        }
+    };
+    if accounts.is_empty() && findings.is_empty() && !target.explicit {
+        return None;
+    }
+    let report = Report {
+        kind: InputKind::Unrecognized,
+        policies: 0,
+        findings,
+    };
+    Some(Checked {
+        file: FileReport { path, text, report },
+        input: None,
+        accounts,
+    })
+}
+
+/// TL501/TL502: every annotated ServiceAccount against the roles of every file.
+fn cross_check(checked: &mut [Checked], options: &CheckOptions) {
+    let findings = {
+        let roles: Vec<RoleRef<'_>> = checked
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                c.input.iter().flat_map(move |input| {
+                    input.policies.iter().map(move |source| RoleRef {
+                        file: i,
+                        path: &c.file.path,
+                        source,
+                    })
+                })
+            })
+            .collect();
+        let accounts: Vec<(usize, &ServiceAccount)> = checked
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.accounts.iter().map(move |a| (i, a)))
+            .collect();
+        if accounts.is_empty() {
+            return;
+        }
+        crosscheck(&roles, &accounts, &options.config)
+    };
+    for f in findings {
+        if !options.selects(f.finding.code) {
+            continue;
+        }
+        let mut finding = f.finding;
+        if let Some((_, s)) = options
+            .severity
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(finding.code))
+        {
+            finding.severity = *s;
+        }
+        if let Some(c) = checked.get_mut(f.file) {
+            c.file.report.findings.push(Reported {
+                policy: None,
+                finding,
+            });
+            c.file
+                .report
+                .findings
+                .sort_by_key(|r| (r.finding.span.start, r.finding.span.end, r.finding.code));
+        }
+    }
 }
 
 /// A broken file found by walking is reported only when it looks like a trust policy.

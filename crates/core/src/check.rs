@@ -64,6 +64,12 @@ pub struct Report {
 /// Check one file's bytes. Never fails: a file that cannot be read as JSON gives a TL001 finding.
 #[must_use]
 pub fn check(bytes: &[u8], options: &CheckOptions) -> Report {
+    check_with_input(bytes, options).0
+}
+
+/// [`check`], also returning what was read (for cross-checks between files).
+#[must_use]
+pub fn check_with_input(bytes: &[u8], options: &CheckOptions) -> (Report, crate::input::Input) {
     let input = read_input(bytes);
     let file = std::str::from_utf8(bytes).unwrap_or("");
     let mut findings: Vec<Reported> = input
@@ -112,9 +118,10 @@ pub fn check(bytes: &[u8], options: &CheckOptions) -> Report {
             b.finding.code,
         ))
     });
-    Report {
+    let report = Report {
         kind: input.kind,
         policies: input.policies.len(),
         findings,
-    }
+    };
+    (report, input)
 }

@@ -30,6 +30,7 @@
 
 pub mod algebra;
 pub mod check;
+pub mod crosscheck;
 pub mod diagnostic;
 pub mod eval;
 pub mod identity;

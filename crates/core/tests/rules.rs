@@ -113,10 +113,103 @@ fn block_after<'d>(docs: &'d str, marker: &str) -> Option<&'d str> {
     Some(body[..end].trim())
 }
 
+/// The `yaml` block that follows `marker` in the docs.
+fn yaml_after<'d>(docs: &'d str, marker: &str) -> Option<&'d str> {
+    let rest = &docs[docs.find(marker)? + marker.len()..];
+    let start = rest.find("```yaml")? + "```yaml".len();
+    let body = &rest[start..];
+    let end = body.find("```")?;
+    Some(body[..end].trim())
+}
+
+/// Codes of the cross-checks between roles and manifests (their examples are a role and a manifest).
+fn is_cross_rule(code: &str) -> bool {
+    code.starts_with("TL5")
+}
+
+/// The cross-check findings for one role file and one manifest: (code, underlined text).
+fn cross(role: &str, manifest: &str) -> Vec<(&'static str, String, String)> {
+    use trustlint_core::crosscheck::{crosscheck, RoleRef};
+    let input = trustlint_core::input::read_input(role.as_bytes());
+    let roles: Vec<RoleRef<'_>> = input
+        .policies
+        .iter()
+        .map(|source| RoleRef {
+            file: 0,
+            path: "role.json",
+            source,
+        })
+        .collect();
+    let docs = trustlint_core::yaml::parse_stream(manifest).unwrap();
+    let accounts: Vec<_> = docs
+        .iter()
+        .flat_map(|d| trustlint_core::k8s::service_accounts(&d.root))
+        .collect();
+    let pairs: Vec<(usize, &_)> = accounts.iter().map(|a| (1, a)).collect();
+    crosscheck(&roles, &pairs, &support::test_config())
+        .into_iter()
+        .map(|c| {
+            (
+                c.finding.code,
+                manifest[c.finding.span.start..c.finding.span.end].to_owned(),
+                c.finding.message,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cross_rule_examples_and_corpus() {
+    let mut checked = 0;
+    for r in RULES.iter().filter(|r| is_cross_rule(r.meta().code)) {
+        let m = r.meta();
+        let docs = m.docs();
+        let bad = cross(
+            block_after(&docs, "## Example").unwrap(),
+            yaml_after(&docs, "## Example").unwrap(),
+        );
+        assert_eq!(
+            bad.iter().map(|f| f.0).collect::<Vec<_>>(),
+            [m.code],
+            "{}: {bad:?}",
+            m.code
+        );
+        let good = cross(
+            block_after(&docs, "Use instead:").unwrap(),
+            yaml_after(&docs, "Use instead:").unwrap(),
+        );
+        assert!(good.is_empty(), "{}: {good:?}", m.code);
+        // corpus/lint/TL5xx/<case>/{role.json, serviceaccount.yaml}
+        let mut cases: Vec<_> = std::fs::read_dir(corpus().join(m.code))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        cases.sort();
+        for case in cases {
+            let name = case.file_name().unwrap().to_str().unwrap().to_owned();
+            let role = std::fs::read_to_string(case.join("role.json")).unwrap();
+            let manifest = std::fs::read_to_string(case.join("serviceaccount.yaml")).unwrap();
+            let found: Vec<_> = cross(&role, &manifest)
+                .into_iter()
+                .filter(|f| f.0 == m.code)
+                .collect();
+            assert_eq!(
+                found.is_empty(),
+                name.starts_with("valid_"),
+                "{}/{name}: {found:?}",
+                m.code
+            );
+            insta::assert_snapshot!(format!("cross_{}_{name}", m.code), format!("{found:#?}"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4);
+}
+
 #[test]
 fn doc_examples_yield_exactly_their_rule() {
     let mut failures = Vec::new();
-    for r in RULES {
+    for r in RULES.iter().filter(|r| !is_cross_rule(r.meta().code)) {
         let m = r.meta();
         let docs = m.docs();
         let options = support::only(m.code);

@@ -41,6 +41,8 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::UnknownIssuer,
     &rules::ProtectedNamespace,
     &rules::ProviderAccountMismatch,
+    &rules::ServiceAccountNotTrusted,
+    &rules::AudienceAnnotationMismatch,
 ];
 
 /// The rule with `code` (ASCII case-insensitive).

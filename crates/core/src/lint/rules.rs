@@ -78,3 +78,7 @@ mod protected_namespace;
 pub use protected_namespace::ProtectedNamespace;
 mod provider_account_mismatch;
 pub use provider_account_mismatch::ProviderAccountMismatch;
+mod service_account_not_trusted;
+pub use service_account_not_trusted::ServiceAccountNotTrusted;
+mod audience_annotation_mismatch;
+pub use audience_annotation_mismatch::AudienceAnnotationMismatch;
