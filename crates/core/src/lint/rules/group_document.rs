@@ -346,3 +346,28 @@ mod tests {
         assert!(split_arn("https://x").is_none());
     }
 }
+
+/// Helpers for the tests of the document rules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::check::{check, CheckOptions};
+    use crate::diagnostic::Severity;
+
+    /// (text under the primary span, severity, message, whether IAM rejects) of every finding
+    /// of `code` in `doc`.
+    pub(crate) fn parse_findings(code: &str, doc: &str) -> Vec<(String, Severity, String, bool)> {
+        check(doc.as_bytes(), &CheckOptions::only(code))
+            .findings
+            .into_iter()
+            .map(|r| {
+                let f = r.finding;
+                (
+                    doc.get(f.span.start..f.span.end).unwrap_or("").to_owned(),
+                    f.severity,
+                    f.message,
+                    f.iam_rejects,
+                )
+            })
+            .collect()
+    }
+}

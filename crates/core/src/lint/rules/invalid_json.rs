@@ -93,19 +93,7 @@ mod tests {
 
     /// (text under the primary span, severity, message, whether IAM rejects) of every `TL001` finding.
     fn findings(doc: &str) -> Vec<(String, Severity, String, bool)> {
-        check(doc.as_bytes(), &CheckOptions::only("TL001"))
-            .findings
-            .into_iter()
-            .map(|r| {
-                let f = r.finding;
-                (
-                    doc.get(f.span.start..f.span.end).unwrap_or("").to_owned(),
-                    f.severity,
-                    f.message,
-                    f.iam_rejects,
-                )
-            })
-            .collect()
+        super::super::group_document::testing::parse_findings("TL001", doc)
     }
 
     fn rejected(doc: &str) -> bool {

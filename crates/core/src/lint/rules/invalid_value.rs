@@ -99,19 +99,7 @@ mod tests {
 
     /// (text under the primary span, severity, message, whether IAM rejects) of every `TL005` finding.
     fn findings(doc: &str) -> Vec<(String, Severity, String, bool)> {
-        check(doc.as_bytes(), &CheckOptions::only("TL005"))
-            .findings
-            .into_iter()
-            .map(|r| {
-                let f = r.finding;
-                (
-                    doc.get(f.span.start..f.span.end).unwrap_or("").to_owned(),
-                    f.severity,
-                    f.message,
-                    f.iam_rejects,
-                )
-            })
-            .collect()
+        super::super::group_document::testing::parse_findings("TL005", doc)
     }
 
     fn rejected(doc: &str) -> bool {

@@ -86,24 +86,11 @@ impl Rule for InvalidVersion {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{check, CheckOptions};
     use crate::diagnostic::Severity;
 
     /// (text under the primary span, severity, message, whether IAM rejects) of every `TL004` finding.
     fn findings(doc: &str) -> Vec<(String, Severity, String, bool)> {
-        check(doc.as_bytes(), &CheckOptions::only("TL004"))
-            .findings
-            .into_iter()
-            .map(|r| {
-                let f = r.finding;
-                (
-                    doc.get(f.span.start..f.span.end).unwrap_or("").to_owned(),
-                    f.severity,
-                    f.message,
-                    f.iam_rejects,
-                )
-            })
-            .collect()
+        super::super::group_document::testing::parse_findings("TL004", doc)
     }
 
     fn rejected(doc: &str) -> bool {
