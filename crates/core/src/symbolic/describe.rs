@@ -31,6 +31,14 @@ fn witness(k: &KeySet) -> Option<String> {
         return Some("sts.amazonaws.com".to_owned());
     }
     if k.key_lower.ends_with(":sub") {
+        // The shortest member is usually a valid service-account subject already (always for
+        // exact subjects): only search the intersection when it is not.
+        let shortest = k.present.shortest_witness();
+        if shortest.as_deref().is_some_and(|w| {
+            is_service_account_subject(w) || !w.starts_with("system:serviceaccount:")
+        }) {
+            return shortest;
+        }
         static NICE: std::sync::OnceLock<Option<StringSet>> = std::sync::OnceLock::new();
         if let Some(nice) =
             NICE.get_or_init(|| StringSet::like_wild("system:serviceaccount:?*:?*").ok())
@@ -43,6 +51,13 @@ fn witness(k: &KeySet) -> Option<String> {
         }
     }
     k.present.shortest_witness()
+}
+
+/// `system:serviceaccount:<namespace>:<name>` with both parts non-empty.
+fn is_service_account_subject(s: &str) -> bool {
+    s.strip_prefix("system:serviceaccount:")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(ns, name)| !ns.is_empty() && !name.is_empty())
 }
 
 /// A namespace/name reading of a service-account subject pattern.
