@@ -131,63 +131,38 @@ fn selected<'a>(input: &'a Input, role: Option<&'a str>) -> impl Iterator<Item =
 /// `trustlint who-can-assume`.
 pub fn who(args: &WhoArgs) -> Result<Exit, String> {
     let (path, input) = load(&args.path, args.role.as_deref())?;
-    let mut results = Vec::new();
+    let sources: Vec<&PolicySource> = selected(&input, args.role.as_deref()).collect();
+    let many = input.policies.len() > 1;
+    // Roles are independent: describe them on all cores, then print in input order.
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let chunk = sources.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<(Value, String)>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = sources
+            .chunks(chunk)
+            .map(|part| {
+                let path = path.as_str();
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|s| describe_role(path, s, many))
+                        .collect::<Result<Vec<_>, String>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a worker thread failed".to_owned()))
+            })
+            .collect()
+    });
+    let mut results = Vec::with_capacity(sources.len());
     let mut human = String::new();
-    for source in selected(&input, args.role.as_deref()) {
-        let name = source
-            .name
-            .as_deref()
-            .map(|n| format!("role `{n}` in "))
-            .unwrap_or_default();
-        human.push_str(&format!("{name}{path}\n"));
-        if source.parsed.iam_would_reject() {
-            human.push_str("  note: IAM would reject this document (run `trustlint check`); as written it would admit:\n");
+    for part in parts {
+        for (json, text) in part? {
+            results.push(json);
+            human.push_str(&text);
         }
-        let Some(policy) = &source.parsed.policy else {
-            human.push_str("  not a readable policy\n");
-            results.push(json!({"path": path, "policy": source.name, "principals": []}));
-            continue;
-        };
-        let admitted = symbolic::who_can_assume(policy).map_err(|e| format!("{path}: {e}"))?;
-        if admitted.is_empty() {
-            human.push_str("  nobody: no statement allows any principal\n");
-        }
-        let mut principals = Vec::new();
-        for a in &admitted {
-            human.push_str(&format!("  {} {}\n", a.class.as_str(), a.principal));
-            if a.regions.is_empty() {
-                human.push_str(
-                    "    admits nobody (every statement for it is unsatisfiable or denied)\n",
-                );
-            }
-            let mut admits = Vec::new();
-            for r in &a.regions {
-                let s = summarize(policy, a, r, source.account.as_deref());
-                human.push_str(&format!("    • {}\n", s.text));
-                match &s.example {
-                    Some(e) => {
-                        let role = match (&source.name, input.policies.len()) {
-                            (Some(n), 2..) => format!(" --role {n}"),
-                            _ => String::new(),
-                        };
-                        human.push_str(&format!("      e.g. trustlint can-assume {path}{role} {}\n", example_flags(e)));
-                    }
-                    None => human.push_str("      (no example: it depends on conditions trustlint does not model exactly)\n"),
-                }
-                admits.push(json!({
-                    "keys": keys_json(&r.keys),
-                    "exact": r.is_exact(),
-                    "opaque": r.opaque,
-                    "unless": r.unless,
-                    "summary": s.text,
-                    "example": s.example.as_ref().map(example_json),
-                }));
-            }
-            principals.push(
-                json!({"kind": a.class.as_str(), "principal": a.principal, "admits": admits}),
-            );
-        }
-        results.push(json!({"path": path, "policy": source.name, "principals": principals}));
     }
     match args.format {
         Format::Json => crate::print(&format!(
@@ -197,7 +172,72 @@ pub fn who(args: &WhoArgs) -> Result<Exit, String> {
         )),
         Format::Human => crate::print(&human),
     }
+    std::mem::forget(results);
+    std::mem::forget(input);
     Ok(Exit::Success)
+}
+
+/// One role's admitted sets, as JSON and as text.
+fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value, String), String> {
+    let mut human = String::new();
+    let name = source
+        .name
+        .as_deref()
+        .map(|n| format!("role `{n}` in "))
+        .unwrap_or_default();
+    human.push_str(&format!("{name}{path}\n"));
+    if source.parsed.iam_would_reject() {
+        human.push_str("  note: IAM would reject this document (run `trustlint check`); as written it would admit:\n");
+    }
+    let Some(policy) = &source.parsed.policy else {
+        human.push_str("  not a readable policy\n");
+        return Ok((
+            json!({"path": path, "policy": source.name, "principals": []}),
+            human,
+        ));
+    };
+    let admitted = symbolic::who_can_assume(policy).map_err(|e| format!("{path}: {e}"))?;
+    if admitted.is_empty() {
+        human.push_str("  nobody: no statement allows any principal\n");
+    }
+    let mut principals = Vec::new();
+    for a in &admitted {
+        human.push_str(&format!("  {} {}\n", a.class.as_str(), a.principal));
+        if a.regions.is_empty() {
+            human.push_str(
+                "    admits nobody (every statement for it is unsatisfiable or denied)\n",
+            );
+        }
+        let mut admits = Vec::new();
+        for r in &a.regions {
+            let s = summarize(policy, a, r, source.account.as_deref());
+            human.push_str(&format!("    • {}\n", s.text));
+            match &s.example {
+                Some(e) => {
+                    let role = match (&source.name, many) {
+                        (Some(n), true) => format!(" --role {n}"),
+                        _ => String::new(),
+                    };
+                    human.push_str(&format!("      e.g. trustlint can-assume {path}{role} {}\n", example_flags(e)));
+                }
+                None => human.push_str("      (no example: it depends on conditions trustlint does not model exactly)\n"),
+            }
+            admits.push(json!({
+                "keys": keys_json(&r.keys),
+                "exact": r.is_exact(),
+                "opaque": r.opaque,
+                "unless": r.unless,
+                "summary": s.text,
+                "example": s.example.as_ref().map(example_json),
+            }));
+        }
+        principals
+            .push(json!({"kind": a.class.as_str(), "principal": a.principal, "admits": admits}));
+    }
+    Ok((
+        json!({"path": path, "policy": source.name, "principals": principals}),
+        human,
+    ))
 }
 
 /// `trustlint diff OLD NEW`.

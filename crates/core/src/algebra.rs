@@ -161,6 +161,10 @@ impl StringSet {
         if other.is_universal() || self.is_empty() {
             return Ok(other.clone());
         }
+        if self == other {
+            // Canonical automata: equal sets are equal values.
+            return Ok(self.clone());
+        }
         self.product(other, |a, b| a || b)
     }
 
@@ -175,6 +179,9 @@ impl StringSet {
         }
         if other.is_empty() || self.is_universal() {
             return Ok(other.clone());
+        }
+        if self == other {
+            return Ok(self.clone());
         }
         self.product(other, |a, b| a && b)
     }
