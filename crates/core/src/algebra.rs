@@ -116,6 +116,17 @@ impl StringSet {
         )))
     }
 
+    /// Exactly the strings in `words` (what `StringEquals` with several values admits): one trie,
+    /// minimised once, instead of a product per value.
+    #[must_use]
+    pub fn exact_set<'w>(words: impl IntoIterator<Item = &'w str>) -> StringSet {
+        let words: Vec<&str> = words.into_iter().collect();
+        match words.as_slice() {
+            [one] => StringSet::exact(one),
+            _ => StringSet::from_raw(&automaton::trie(words.into_iter())),
+        }
+    }
+
     /// The strings equal to `s` under case folding (what `StringEqualsIgnoreCase s` admits).
     ///
     /// Two characters are equal when their lowercase forms are: a character's lowercase form

@@ -52,6 +52,56 @@ impl State {
     }
 }
 
+/// A trie accepting exactly `words`: state 0 is the root, the last state a rejecting sink.
+/// Not minimal in general (common suffixes are not shared): minimise it once.
+pub(super) fn trie<'w>(words: impl Iterator<Item = &'w str>) -> Vec<State> {
+    // Build with growable edge lists, then freeze; the sink's index is fixed at the end.
+    let mut edges: Vec<Vec<(char, usize)>> = vec![Vec::new()];
+    let mut accept: Vec<bool> = vec![false];
+    for word in words {
+        let mut at = 0;
+        for c in word.chars() {
+            let next = edges
+                .get(at)
+                .and_then(|e| e.iter().find(|&&(x, _)| x == c).map(|&(_, t)| t));
+            at = match next {
+                Some(t) => t,
+                None => {
+                    let t = edges.len();
+                    edges.push(Vec::new());
+                    accept.push(false);
+                    if let Some(e) = edges.get_mut(at) {
+                        e.push((c, t));
+                    }
+                    t
+                }
+            };
+        }
+        if let Some(a) = accept.get_mut(at) {
+            *a = true;
+        }
+    }
+    let sink = edges.len();
+    let mut states: Vec<State> = edges
+        .into_iter()
+        .zip(accept)
+        .map(|(mut e, accept)| {
+            e.sort_unstable_by_key(|&(c, _)| c);
+            State {
+                edges: e.into_boxed_slice(),
+                default: sink,
+                accept,
+            }
+        })
+        .collect();
+    states.push(State {
+        edges: Box::new([]),
+        default: sink,
+        accept: false,
+    });
+    states
+}
+
 /// An automaton accepting exactly the strings whose `i`-th character is in the `i`-th class:
 /// a chain of states `0..=n` followed by a rejecting sink `n + 1`.
 pub(super) fn chain(classes: impl Iterator<Item = Vec<char>>) -> Vec<State> {

@@ -737,3 +737,21 @@ fn chains_skip_refinement_but_stay_canonical() {
         assert_eq!(fast, slow, "{s:?}");
     }
 }
+
+#[test]
+fn a_set_of_words_is_the_union_of_its_words() {
+    let words = [
+        "system:serviceaccount:a:b",
+        "system:serviceaccount:a:bc",
+        "x",
+        "",
+        "système",
+    ];
+    let mut union = StringSet::empty();
+    for w in words {
+        union = union.union(&StringSet::exact(w)).unwrap();
+    }
+    assert_eq!(StringSet::exact_set(words), union);
+    assert_eq!(StringSet::exact_set([]), StringSet::empty());
+    assert_eq!(StringSet::exact_set(["ab"]), StringSet::exact("ab"));
+}

@@ -356,8 +356,16 @@ fn constraint(c: &Condition) -> Result<Option<KeySet>, TooComplex> {
     {
         return Ok(None);
     }
+    let exact_values = family == OperatorFamily::StringExact
+        && !op.base.ignores_case()
+        && c.values
+            .iter()
+            .all(|v| !matches!(v.compiled, CompiledValue::Template(_)));
     let mut values = StringSet::empty();
-    for v in &c.values {
+    if exact_values {
+        values = StringSet::exact_set(c.values.iter().map(|v| v.text.as_str()));
+    }
+    for v in c.values.iter().filter(|_| !exact_values) {
         let one = match (&v.compiled, family) {
             (CompiledValue::Template(_), _) => return Ok(None),
             (_, OperatorFamily::StringLike) => StringSet::like_wild(&v.text)?,
