@@ -975,37 +975,12 @@ fn members(set: &[bool]) -> impl Iterator<Item = usize> + '_ {
 pub(crate) mod testing {
     //! Running one rule over a policy with the test inventory.
 
-    use crate::check::{check, CheckOptions};
     use crate::diagnostic::Finding;
-    use crate::lint::{Cluster, LintConfig};
     use crate::source::Span;
 
-    /// The inventory of `tests/support/mod.rs`.
-    pub(crate) fn config() -> LintConfig {
-        LintConfig {
-            clusters: vec![Cluster {
-                name: "prod".into(),
-                issuer:
-                    "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
-                        .into(),
-                account: Some("111122223333".into()),
-                audiences: vec!["sts.amazonaws.com".into()],
-                protected_namespaces: vec!["kube-system".into()],
-            }],
-        }
-    }
-
-    /// The findings of rule `code` for `json`.
+    /// The findings of rule `code` for `json`, with the test inventory.
     pub(crate) fn findings(code: &str, json: &str) -> Vec<Finding> {
-        let options = CheckOptions {
-            config: config(),
-            ..CheckOptions::only(code)
-        };
-        check(json.as_bytes(), &options)
-            .findings
-            .into_iter()
-            .map(|r| r.finding)
-            .collect()
+        super::super::group_other::testing::findings(code, json)
     }
 
     /// The text a finding underlines.
