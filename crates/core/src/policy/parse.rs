@@ -747,6 +747,17 @@ impl Cx<'_> {
         })
     }
 
+    /// Report repeated (case-folded) keys among `members`, and return the members a last-wins
+    /// reader keeps: of exact repeats, only the last copy.
+    fn kept_members<'n>(&mut self, members: &'n [Member], what: &str) -> Vec<&'n Member> {
+        self.duplicates(members, true, what);
+        members
+            .iter()
+            .zip(last_copies(members))
+            .filter_map(|(m, kept)| kept.then_some(m))
+            .collect()
+    }
+
     fn conditions(&mut self, node: &Node, language: LanguageVersion, out: &mut Vec<Condition>) {
         let Some(ops) = node.as_object() else {
             self.error(
@@ -757,13 +768,7 @@ impl Cx<'_> {
             );
             return;
         };
-        self.duplicates(ops, true, "condition operator");
-        let ops_kept = last_copies(ops);
-        for (op_member, kept) in ops.iter().zip(ops_kept) {
-            // Exact repeats: the last copy is the one last-wins readers keep.
-            if !kept {
-                continue;
-            }
+        for op_member in self.kept_members(ops, "condition operator") {
             let operator = Operator::parse(&op_member.key);
             self.check_operator(op_member, operator);
             let Some(keys) = op_member.value.as_object() else {
@@ -779,12 +784,7 @@ impl Cx<'_> {
                 );
                 continue;
             };
-            self.duplicates(keys, true, "condition key");
-            let keys_kept = last_copies(keys);
-            for (key_member, kept) in keys.iter().zip(keys_kept) {
-                if !kept {
-                    continue;
-                }
+            for key_member in self.kept_members(keys, "condition key") {
                 self.check_condition_key(key_member);
                 let values = self.condition_values(&key_member.value, operator, language);
                 out.push(Condition {
