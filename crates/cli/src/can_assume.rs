@@ -23,12 +23,7 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
     let sources: Vec<&PolicySource> = input
         .policies
         .iter()
-        .filter(|p| match &args.role {
-            None => true,
-            Some(r) => {
-                p.name.as_deref() == Some(r.as_str()) || p.arn.as_deref() == Some(r.as_str())
-            }
-        })
+        .filter(|p| args.role.as_deref().is_none_or(|r| p.answers_to(r)))
         .collect();
     if sources.is_empty() {
         return Err(match &args.role {

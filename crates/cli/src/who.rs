@@ -123,9 +123,10 @@ fn load(path: &std::path::Path, role: Option<&str>) -> Result<(String, Input), S
 }
 
 fn selected<'a>(input: &'a Input, role: Option<&'a str>) -> impl Iterator<Item = &'a PolicySource> {
-    input.policies.iter().filter(move |p| {
-        role.is_none_or(|r| p.name.as_deref() == Some(r) || p.arn.as_deref() == Some(r))
-    })
+    input
+        .policies
+        .iter()
+        .filter(move |p| role.is_none_or(|r| p.answers_to(r)))
 }
 
 /// `trustlint who-can-assume`.

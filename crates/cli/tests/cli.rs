@@ -251,7 +251,7 @@ fn can_assume_evaluates_every_role_of_a_dump() {
     ]);
     let v = json_of(&out);
     let results = v["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3);
+    assert_eq!(results.len(), 4);
     let by_name = |n: &str| results.iter().find(|r| r["policy"] == n).unwrap();
     assert_eq!(by_name("payments-api")["allowed"], true);
     assert_eq!(by_name("payments-api-encoded")["allowed"], true);

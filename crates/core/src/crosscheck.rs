@@ -68,7 +68,7 @@ fn find_role<'a>(roles: &[RoleRef<'a>], arn: &str) -> Option<RoleRef<'a>> {
     roles
         .iter()
         .find(|r| {
-            let named = r.source.name.as_deref() == Some(name)
+            let named = r.source.answers_to(name)
                 || r.source
                     .arn
                     .as_deref()

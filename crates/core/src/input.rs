@@ -56,8 +56,10 @@ pub struct Embedded {
 /// One trust policy found in an input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicySource {
-    /// The role name (or other name the input gives), if any.
+    /// The name the input gives the role (role name, resource address or logical id), if any.
     pub name: Option<String>,
+    /// The IAM role name, where the input gives it (for a Terraform resource, its `name`).
+    pub role_name: Option<String>,
     /// The role ARN, if the input gives it.
     pub arn: Option<String>,
     /// The role's account (from its ARN), if known.
@@ -70,6 +72,15 @@ pub struct PolicySource {
 }
 
 impl PolicySource {
+    /// Whether `what` names this role: its name in the input (role name, resource address or
+    /// logical id), its IAM role name, or its ARN.
+    #[must_use]
+    pub fn answers_to(&self, what: &str) -> bool {
+        [&self.name, &self.role_name, &self.arn]
+            .into_iter()
+            .any(|n| n.as_deref() == Some(what))
+    }
+
     /// The text that the model's spans point into: the decoded embedded text, or `file`.
     #[must_use]
     pub fn text<'a>(&'a self, file: &'a str) -> &'a str {
@@ -114,6 +125,7 @@ pub fn read_input(bytes: &[u8]) -> Input {
                 kind: InputKind::Invalid,
                 policies: vec![PolicySource {
                     name: None,
+                    role_name: None,
                     arn: None,
                     account: None,
                     parsed: ParsedPolicy {
@@ -161,6 +173,7 @@ fn read_node(root: &Node, text: &str) -> Input {
         input.kind = InputKind::Policy;
         input.policies.push(PolicySource {
             name: None,
+            role_name: None,
             arn: None,
             account: None,
             parsed: parse_policy_node(root, text),
@@ -219,6 +232,7 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
         ),
     };
     input.policies.push(PolicySource {
+        role_name: name.clone(),
         name,
         arn,
         account,

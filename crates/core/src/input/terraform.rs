@@ -173,6 +173,11 @@ fn role_policy(
         .and_then(|a| a.split(':').nth(4))
         .filter(|a| !a.is_empty())
         .map(str::to_owned);
+    let role_name = values
+        .and_then(|v| v.get("name"))
+        .and_then(Node::as_str)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
     let doc = values
         .and_then(|v| v.get(POLICY_ATTRIBUTE))
         .filter(|d| !d.is_null());
@@ -205,6 +210,7 @@ fn role_policy(
     };
     policies.push(PolicySource {
         name: Some(address),
+        role_name,
         arn,
         account,
         parsed,

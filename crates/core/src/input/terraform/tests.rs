@@ -583,6 +583,7 @@ proptest! {
 
         let bare_source = PolicySource {
             name: None,
+            role_name: None,
             arn: None,
             account: None,
             parsed: bare,
@@ -609,6 +610,7 @@ fn every_template_yields_findings_to_compare() {
         let bare = parse_policy(policy.as_bytes());
         let source = PolicySource {
             name: None,
+            role_name: None,
             arn: None,
             account: None,
             parsed: bare,
