@@ -1,7 +1,12 @@
 //! Recognising the JSON inputs of INTERFACE.md and extracting their trust policies, with spans
 //! that point into the user's file even when a policy is embedded as a (URL-encoded) string.
 
+pub mod cloudformation;
 pub mod terraform;
+pub mod unknown;
+
+pub use unknown::Unknown;
+
 use crate::diagnostic::{code, Finding, Severity};
 use crate::json::{self, Node, Value};
 use crate::policy::{parse::json_error_finding, parse_policy_node, ParsedPolicy};
@@ -20,6 +25,8 @@ pub enum InputKind {
     ListRoles,
     /// `terraform show -json` output (a plan, or a state).
     TerraformPlan,
+    /// A CloudFormation template (JSON or YAML).
+    CloudFormation,
     /// Valid JSON that is none of the above.
     Unrecognized,
     /// Not valid JSON.
@@ -36,6 +43,7 @@ impl InputKind {
             InputKind::AuthorizationDetails => "get-account-authorization-details output",
             InputKind::ListRoles => "list-roles output",
             InputKind::TerraformPlan => "Terraform plan",
+            InputKind::CloudFormation => "CloudFormation template",
             InputKind::Unrecognized => "unrecognized JSON",
             InputKind::Invalid => "invalid JSON",
         }
@@ -67,6 +75,10 @@ pub struct PolicySource {
     pub parsed: ParsedPolicy,
     /// The decoded text when the policy is embedded as a string.
     pub embedded: Option<Embedded>,
+    /// The values of the policy that trustlint cannot know (CloudFormation intrinsics it cannot
+    /// resolve), in text order; their spans point into [`PolicySource::text`]. Rules do not
+    /// decide on them and evaluation treats them as unknown (see [`unknown`]).
+    pub unknowns: Vec<Unknown>,
 }
 
 impl PolicySource {
@@ -84,9 +96,31 @@ impl PolicySource {
             Some(e) => map_span(&e.map, span),
         }
     }
+
+    /// Whether the policy holds a value trustlint cannot know.
+    #[must_use]
+    pub fn has_unknowns(&self) -> bool {
+        !self.unknowns.is_empty()
+    }
+
+    /// The spans of the unknown values, in [`PolicySource::text`].
+    #[must_use]
+    pub fn unknown_spans(&self) -> Vec<Span> {
+        self.unknowns.iter().map(|u| u.span).collect()
+    }
+
+    /// `text` (a value of the policy) with each unknown written as its description.
+    #[must_use]
+    pub fn show(&self, text: &str) -> String {
+        if self.unknowns.is_empty() {
+            text.to_owned()
+        } else {
+            unknown::show(text, &self.unknowns)
+        }
+    }
 }
 
-fn map_span(map: &[usize], span: Span) -> Span {
+pub(crate) fn map_span(map: &[usize], span: Span) -> Span {
     let last = map.last().copied().unwrap_or(0);
     let start = map.get(span.start).copied().unwrap_or(last);
     let end = map.get(span.end).copied().unwrap_or(last).max(start);
@@ -104,12 +138,21 @@ pub struct Input {
     pub findings: Vec<Finding>,
 }
 
-/// Read one file's bytes.
+/// Read one file's bytes: JSON inputs, and CloudFormation templates in JSON or YAML.
 #[must_use]
 pub fn read_input(bytes: &[u8]) -> Input {
     let root = match json::parse(bytes) {
         Ok(root) => root,
         Err(err) => {
+            let text = std::str::from_utf8(bytes).unwrap_or("");
+            // Text that starts like JSON is reported as broken JSON, not retried as YAML.
+            let json_like = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
+            if !json_like {
+                let options = cloudformation::TemplateOptions::default();
+                if let Some(input) = cloudformation::read_yaml(text, &options) {
+                    return input;
+                }
+            }
             return Input {
                 kind: InputKind::Invalid,
                 policies: vec![PolicySource {
@@ -121,12 +164,16 @@ pub fn read_input(bytes: &[u8]) -> Input {
                         findings: vec![json_error_finding(&err)],
                     },
                     embedded: None,
+                    unknowns: Vec::new(),
                 }],
                 findings: Vec::new(),
             };
         }
     };
     let text = std::str::from_utf8(bytes).unwrap_or("");
+    if cloudformation::is_template_json(&root) {
+        return cloudformation::read_json(&root, text);
+    }
     read_node(&root, text)
 }
 
@@ -165,6 +212,7 @@ fn read_node(root: &Node, text: &str) -> Input {
             account: None,
             parsed: parse_policy_node(root, text),
             embedded: None,
+            unknowns: Vec::new(),
         });
     }
     input
@@ -224,6 +272,7 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
         account,
         parsed,
         embedded,
+        unknowns: Vec::new(),
     });
 }
 
@@ -304,6 +353,21 @@ pub(crate) fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<E
             url_encoded,
         }),
     )
+}
+
+/// URL-decode `raw` (whose bytes map to the file through `raw_map`, one entry per byte plus the
+/// end), returning the decoded text (invalid UTF-8 replaced) and its map into the file.
+pub(crate) fn embedded_url_decode(raw: &str, raw_map: &[usize]) -> (String, Vec<usize>) {
+    let (bytes, map) = percent_decode(raw);
+    let last = raw_map.last().copied().unwrap_or(0);
+    let map = map
+        .iter()
+        .map(|&i| raw_map.get(i).copied().unwrap_or(last))
+        .collect::<Vec<_>>();
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, map),
+        Err(_) => (raw.to_owned(), raw_map.to_vec()),
+    }
 }
 
 /// Decode `%XX` escapes; returns the bytes and, for each output byte (plus the end), the input

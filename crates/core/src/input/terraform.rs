@@ -209,6 +209,7 @@ fn role_policy(
         account,
         parsed,
         embedded,
+        unknowns: Vec::new(),
     });
 }
 
