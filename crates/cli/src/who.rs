@@ -197,12 +197,29 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
         ));
     };
     let admitted = symbolic::who_can_assume(policy).map_err(|e| format!("{path}: {e}"))?;
-    if admitted.is_empty() {
+    let spans = source.unknown_spans();
+    let unknown_names =
+        trustlint_core::input::unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
+    if admitted.is_empty() && source.has_unknowns() {
+        human.push_str(&format!(
+            "  unknown: who may assume it rests on values trustlint cannot resolve: {unknown_names}\n"
+        ));
+    } else if admitted.is_empty() {
         human.push_str("  nobody: no statement allows any principal\n");
     }
     let mut principals = Vec::new();
     for a in &admitted {
-        human.push_str(&format!("  {} {}\n", a.class.as_str(), a.principal));
+        let shown = source.show(&a.principal);
+        human.push_str(&format!("  {} {shown}\n", a.class.as_str()));
+        // Do not describe a set that rests on placeholders.
+        if symbolic::rests_on_unknowns(policy, a, &spans) {
+            human.push_str(&format!(
+                "    unknown: what it admits rests on values trustlint cannot resolve: {unknown_names}\n"
+            ));
+            let unknown: Vec<&str> = source.unknowns.iter().map(|u| u.description.as_str()).collect();
+            principals.push(json!({"kind": a.class.as_str(), "principal": shown, "admits": [], "unknown": unknown}));
+            continue;
+        }
         if a.regions.is_empty() {
             human.push_str(
                 "    admits nobody (every statement for it is unsatisfiable or denied)\n",
@@ -234,10 +251,14 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
         principals
             .push(json!({"kind": a.class.as_str(), "principal": a.principal, "admits": admits}));
     }
-    Ok((
-        json!({"path": path, "policy": source.name, "principals": principals}),
-        human,
-    ))
+    let mut out = json!({"path": path, "policy": source.name, "principals": principals});
+    if admitted.is_empty() && source.has_unknowns() {
+        if let Some(o) = out.as_object_mut() {
+            let unknown: Vec<&str> = source.unknowns.iter().map(|u| u.description.as_str()).collect();
+            o.insert("unknown".into(), json!(unknown));
+        }
+    }
+    Ok((out, human))
 }
 
 /// `trustlint diff OLD NEW`.

@@ -93,8 +93,10 @@ pub fn is_template(root: &YamlNode) -> bool {
         })
 }
 
-/// Whether malformed text looks like a template (to report its YAML error as one).
-fn looks_like_template(text: &str) -> bool {
+/// Whether text looks like a template (cheap: before parsing it, or to report a YAML error as a
+/// template's).
+#[must_use]
+pub fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")
         || (text.contains("Resources") && text.contains("AWS::"))
 }
