@@ -296,7 +296,17 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, String> {
     let mut widened = Vec::new();
     let mut narrowed = Vec::new();
     let mut human = format!("diff {old_path} → {new_path}\n");
+    let mut undecided = Vec::new();
     for (name, o, n) in pairs {
+        // A change that rests on an unknown value is not claimed.
+        if o.into_iter().chain(n).any(PolicySource::has_unknowns) {
+            let role = name.as_deref().unwrap_or("the policy");
+            human.push_str(&format!(
+                "? {role}: not compared, it rests on values trustlint cannot resolve\n"
+            ));
+            undecided.push(json!(name));
+            continue;
+        }
         let op = o.and_then(|s| s.parsed.policy.as_ref()).unwrap_or(&empty);
         let np = n.and_then(|s| s.parsed.policy.as_ref()).unwrap_or(&empty);
         let account = n
@@ -337,17 +347,18 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, String> {
             }
         }
     }
-    if widened.is_empty() && narrowed.is_empty() {
+    if widened.is_empty() && narrowed.is_empty() && undecided.is_empty() {
         human.push_str("no change in who can assume the role\n");
     }
     let is_widened = !widened.is_empty();
+    let mut out = json!({"schema": 1, "widened": widened, "narrowed": narrowed});
+    if let (Some(o), false) = (out.as_object_mut(), undecided.is_empty()) {
+        o.insert("undecided".into(), Value::Array(undecided));
+    }
     match args.format {
         Format::Json => crate::print(&format!(
             "{}\n",
-            serde_json::to_string_pretty(
-                &json!({"schema": 1, "widened": widened, "narrowed": narrowed})
-            )
-            .unwrap_or_default()
+            serde_json::to_string_pretty(&out).unwrap_or_default()
         )),
         Format::Human => crate::print(&human),
     }
