@@ -92,8 +92,11 @@ impl Emitter {
     }
 
     /// Write a closing bracket for a collection written at `span`.
-    fn close(&mut self, file: &str, bracket: &str, span: Span) {
-        let flow = span.end > span.start && file.as_bytes().get(span.end - 1) == bracket.as_bytes().first();
+    fn close(&mut self, file: &str, opening: u8, bracket: &str, span: Span) {
+        let bytes = file.as_bytes();
+        let flow = span.end > span.start
+            && bytes.get(span.start) == Some(&opening)
+            && bytes.get(span.end - 1) == bracket.as_bytes().first();
         self.push(bracket, if flow { span.end - 1 } else { span.end.max(self.last_end) });
         self.last_end = span.end.max(self.last_end);
     }
@@ -163,7 +166,7 @@ impl Emitter {
                     self.push(":", self.last_end);
                     self.value(r, &value);
                 }
-                self.close(file, "}", n.span);
+                self.close(file, b'{', "}", n.span);
             }
             YamlValue::Sequence(items) => {
                 self.push("[", n.span.start);
@@ -180,7 +183,7 @@ impl Emitter {
                     first = false;
                     self.value(r, &value);
                 }
-                self.close(file, "]", n.span);
+                self.close(file, b'[', "]", n.span);
             }
             YamlValue::Number(text) if is_json_number(text) => {
                 let map = scalar_map(file, n.span, text);
