@@ -59,6 +59,27 @@ pub struct Embedded {
     pub map: Vec<usize>,
     /// Whether the string was URL-encoded.
     pub url_encoded: bool,
+    /// For every byte of `text`, the byte offset in the file just past the text it came from
+    /// (so that a span ending at that byte ends exactly there); empty when span ends map through
+    /// `map` (the end of a span is where the next byte came from).
+    pub ends: Vec<usize>,
+}
+
+impl Embedded {
+    /// Map a span of `text` to a span in the file.
+    #[must_use]
+    pub fn map_span(&self, span: Span) -> Span {
+        if self.ends.is_empty() || span.end <= span.start {
+            return map_span(&self.map, span);
+        }
+        let start = map_span(&self.map, span).start;
+        let end = self
+            .ends
+            .get(span.end - 1)
+            .copied()
+            .unwrap_or_else(|| map_span(&self.map, span).end);
+        Span::new(start, end.max(start))
+    }
 }
 
 /// One trust policy found in an input.
@@ -93,7 +114,7 @@ impl PolicySource {
     pub fn file_span(&self, span: Span) -> Span {
         match &self.embedded {
             None => span,
-            Some(e) => map_span(&e.map, span),
+            Some(e) => e.map_span(span),
         }
     }
 
@@ -351,6 +372,7 @@ pub(crate) fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<E
             text: decoded,
             map,
             url_encoded,
+            ends: Vec::new(),
         }),
     )
 }

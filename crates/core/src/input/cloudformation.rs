@@ -36,7 +36,7 @@ mod text;
 mod tests;
 
 use super::unknown::{self, find_placeholders, Unknown};
-use super::{embedded_url_decode, map_span, Embedded, Input, InputKind, PolicySource};
+use super::{embedded_url_decode, Embedded, Input, InputKind, PolicySource};
 use crate::diagnostic::{code, Finding, Severity};
 use crate::json::{self, Node, Value as JsonValue};
 use crate::policy::{parse::json_error_finding, parse_policy_node, ParsedPolicy};
@@ -221,26 +221,33 @@ fn document(doc: &YamlNode, resolver: &Resolver<'_>) -> (ParsedPolicy, Embedded,
         Value::Str(_) => resolver.to_str(value.clone()),
         _ => None,
     };
-    let url_encoded;
-    let (text, map, written) = if let Some(s) = &as_string {
+    if let Some(s) = &as_string {
         em.raw(s);
-        let (raw, raw_map, written) = em.finish();
-        url_encoded = raw
+    } else {
+        em.value(resolver, &value);
+    }
+    let rendered = em.finish();
+    let written = rendered.unknowns;
+    let url_encoded = as_string.is_some()
+        && rendered
+            .text
             .trim_start()
             .get(..3)
             .is_some_and(|h| h.eq_ignore_ascii_case("%7B"));
-        if url_encoded {
-            let (decoded, map) = embedded_url_decode(&raw, &raw_map);
-            (decoded, map, written)
-        } else {
-            (raw, raw_map, written)
-        }
+    let (text, map, ends) = if url_encoded {
+        let (decoded, map) = embedded_url_decode(&rendered.text, &rendered.map);
+        (decoded, map, Vec::new())
     } else {
-        url_encoded = false;
-        em.value(resolver, &value);
-        em.finish()
+        (rendered.text, rendered.map, rendered.ends)
     };
-    let unknowns: Vec<Unknown> = find_placeholders(&text)
+    let embedded = Embedded {
+        text,
+        map,
+        url_encoded,
+        ends,
+    };
+    let text = &embedded.text;
+    let unknowns: Vec<Unknown> = find_placeholders(text)
         .into_iter()
         .filter_map(|(i, span)| {
             let (description, file_span) = written.get(i)?.clone();
@@ -251,8 +258,8 @@ fn document(doc: &YamlNode, resolver: &Resolver<'_>) -> (ParsedPolicy, Embedded,
             })
         })
         .collect();
-    let parsed = match json::parse_str(&text) {
-        Ok(node) => parse_policy_node(&node, &text),
+    let parsed = match json::parse_str(text) {
+        Ok(node) => parse_policy_node(&node, text),
         Err(err) => ParsedPolicy {
             policy: None,
             findings: vec![json_error_finding(&err)],
@@ -262,7 +269,7 @@ fn document(doc: &YamlNode, resolver: &Resolver<'_>) -> (ParsedPolicy, Embedded,
     findings.extend(unknown::unknown_infos(parsed.policy.as_ref(), &unknowns));
     let mut findings: Vec<Finding> = findings
         .into_iter()
-        .map(|f| f.map_spans(|s| map_span(&map, s)))
+        .map(|f| f.map_spans(|s| embedded.map_span(s)))
         .collect();
     findings.sort_by_key(|f| (f.span.start, f.span.end));
     (
@@ -270,11 +277,7 @@ fn document(doc: &YamlNode, resolver: &Resolver<'_>) -> (ParsedPolicy, Embedded,
             policy: parsed.policy,
             findings,
         },
-        Embedded {
-            text,
-            map,
-            url_encoded,
-        },
+        embedded,
         unknowns,
     )
 }

@@ -413,8 +413,8 @@ impl<'a> Resolver<'a> {
         }
         let mut em = Emitter::new();
         em.value(self, v);
-        let (text, _, unknowns) = em.finish();
-        unknowns.is_empty().then_some(text)
+        let rendered = em.finish();
+        rendered.unknowns.is_empty().then_some(rendered.text)
     }
 
     /// A value as a string: a scalar's text, a computed string, an unknown (as one unknown

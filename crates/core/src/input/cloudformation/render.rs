@@ -12,11 +12,26 @@ use crate::input::unknown::placeholder;
 use crate::source::Span;
 use crate::yaml::{YamlNode, YamlValue};
 
+/// Rendered text with its maps into the file.
+#[derive(Debug)]
+pub(super) struct Rendered {
+    /// The JSON text.
+    pub text: String,
+    /// One file offset per byte, plus one for the end.
+    pub map: Vec<usize>,
+    /// The end of each byte's source.
+    pub ends: Vec<usize>,
+    /// The unknowns written, by placeholder index: (description, where the file writes it).
+    pub unknowns: Vec<(String, Span)>,
+}
+
 /// JSON text being written, with its map into the file.
 #[derive(Debug, Default)]
 pub(super) struct Emitter {
     out: String,
     map: Vec<usize>,
+    /// For every byte of `out`, the file offset just past what it came from.
+    ends: Vec<usize>,
     /// The file offset just past what was written last.
     last_end: usize,
     /// The unknowns written, by placeholder index: (description, where the file writes it).
@@ -29,16 +44,29 @@ impl Emitter {
         Self::default()
     }
 
-    /// The text, its map (one offset per byte plus one for the end) and the unknowns written.
-    pub fn finish(mut self) -> (String, Vec<usize>, Vec<(String, Span)>) {
+    /// The text, its map (one offset per byte plus one for the end), the end of each byte's
+    /// source (see [`crate::input::Embedded::ends`]) and the unknowns written.
+    pub fn finish(mut self) -> Rendered {
         self.map.push(self.last_end);
-        (self.out, self.map, self.unknowns)
+        Rendered {
+            text: self.out,
+            map: self.map,
+            ends: self.ends,
+            unknowns: self.unknowns,
+        }
     }
 
-    /// Write `s` with every byte mapped to `at`.
-    fn push(&mut self, s: &str, at: usize) {
+    /// Write `s` with every byte mapped to `at`, its source ending at `end`.
+    fn push_to(&mut self, s: &str, at: usize, end: usize) {
         self.out.push_str(s);
         self.map.extend(std::iter::repeat_n(at, s.len()));
+        self.ends.extend(std::iter::repeat_n(end, s.len()));
+    }
+
+    /// Write `s` with every byte mapped to `at`, after what precedes it: a separator or a
+    /// closing mark (its source ends where it is).
+    fn push(&mut self, s: &str, at: usize) {
+        self.push_to(s, at, at);
     }
 
     /// Write a string's pieces, JSON-escaped or as they are.
@@ -48,6 +76,8 @@ impl Emitter {
                 Piece::Known { text, map } => {
                     for (i, ch) in text.char_indices() {
                         let at = map.get(i).copied().unwrap_or(s.span.start);
+                        let next = map.get(i + ch.len_utf8()).copied().filter(|&n| n > at);
+                        let end = next.unwrap_or(at + ch.len_utf8());
                         let mut buf = [0u8; 4];
                         let escaped;
                         let out: &str = match ch {
@@ -59,14 +89,14 @@ impl Emitter {
                             }
                             c => c.encode_utf8(&mut buf),
                         };
-                        self.push(out, at);
-                        self.last_end = at + ch.len_utf8();
+                        self.push_to(out, at, end);
+                        self.last_end = end;
                     }
                 }
                 Piece::Unknown { what, at } => {
                     let index = self.unknowns.len();
                     self.unknowns.push((what.clone(), *at));
-                    self.push(&placeholder(index), at.start);
+                    self.push_to(&placeholder(index), at.start, at.end);
                     self.last_end = at.end;
                 }
             }
@@ -81,13 +111,15 @@ impl Emitter {
 
     /// Write a string as a JSON string literal.
     fn string(&mut self, file: &str, s: &Str) {
-        self.push("\"", s.span.start);
-        self.pieces(s, true);
         let end = s.span.end;
         let quoted = end > s.span.start
             && matches!(file.as_bytes().get(end - 1), Some(b'"' | b'\''))
             && matches!(file.as_bytes().get(s.span.start), Some(b'"' | b'\''));
-        self.push("\"", if quoted { end - 1 } else { end });
+        let open_end = if quoted { s.span.start + 1 } else { s.span.start };
+        self.push_to("\"", s.span.start, open_end);
+        self.last_end = open_end;
+        self.pieces(s, true);
+        self.push_to("\"", if quoted { end - 1 } else { end }, end);
         self.last_end = end;
     }
 
@@ -97,8 +129,9 @@ impl Emitter {
         let flow = span.end > span.start
             && bytes.get(span.start) == Some(&opening)
             && bytes.get(span.end - 1) == bracket.as_bytes().first();
-        self.push(bracket, if flow { span.end - 1 } else { span.end.max(self.last_end) });
-        self.last_end = span.end.max(self.last_end);
+        let end = span.end.max(self.last_end);
+        self.push_to(bracket, if flow { span.end - 1 } else { end }, end);
+        self.last_end = end;
     }
 
     /// Write a value as JSON.
@@ -143,8 +176,9 @@ impl Emitter {
         let file = r.file;
         match &n.value {
             YamlValue::Mapping(entries) => {
-                self.push("{", n.span.start);
-                self.last_end = n.span.start + 1;
+                let open_end = n.span.start + usize::from(file.as_bytes().get(n.span.start) == Some(&b'{'));
+                self.push_to("{", n.span.start, open_end);
+                self.last_end = open_end;
                 let mut first = true;
                 for e in entries {
                     let value = r.eval(&e.value);
@@ -169,8 +203,9 @@ impl Emitter {
                 self.close(file, b'{', "}", n.span);
             }
             YamlValue::Sequence(items) => {
-                self.push("[", n.span.start);
-                self.last_end = n.span.start + 1;
+                let open_end = n.span.start + usize::from(file.as_bytes().get(n.span.start) == Some(&b'['));
+                self.push_to("[", n.span.start, open_end);
+                self.last_end = open_end;
                 let mut first = true;
                 for item in items {
                     let value = r.eval(item);
@@ -189,7 +224,7 @@ impl Emitter {
                 let map = scalar_map(file, n.span, text);
                 for (i, b) in text.char_indices() {
                     let at = map.get(i).copied().unwrap_or(n.span.start);
-                    self.push(b.encode_utf8(&mut [0u8; 4]), at);
+                    self.push_to(b.encode_utf8(&mut [0u8; 4]), at, at + b.len_utf8());
                 }
                 self.last_end = n.span.end;
             }
@@ -204,11 +239,11 @@ impl Emitter {
                 self.string(file, &s);
             }
             YamlValue::Bool(b) => {
-                self.push(if *b { "true" } else { "false" }, n.span.start);
+                self.push_to(if *b { "true" } else { "false" }, n.span.start, n.span.end);
                 self.last_end = n.span.end;
             }
             YamlValue::Null => {
-                self.push("null", n.span.start);
+                self.push_to("null", n.span.start, n.span.end);
                 self.last_end = n.span.end;
             }
         }
