@@ -216,7 +216,11 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
             human.push_str(&format!(
                 "    unknown: what it admits rests on values trustlint cannot resolve: {unknown_names}\n"
             ));
-            let unknown: Vec<&str> = source.unknowns.iter().map(|u| u.description.as_str()).collect();
+            let unknown: Vec<&str> = source
+                .unknowns
+                .iter()
+                .map(|u| u.description.as_str())
+                .collect();
             principals.push(json!({"kind": a.class.as_str(), "principal": shown, "admits": [], "unknown": unknown}));
             continue;
         }
@@ -254,7 +258,11 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
     let mut out = json!({"path": path, "policy": source.name, "principals": principals});
     if admitted.is_empty() && source.has_unknowns() {
         if let Some(o) = out.as_object_mut() {
-            let unknown: Vec<&str> = source.unknowns.iter().map(|u| u.description.as_str()).collect();
+            let unknown: Vec<&str> = source
+                .unknowns
+                .iter()
+                .map(|u| u.description.as_str())
+                .collect();
             o.insert("unknown".into(), json!(unknown));
         }
     }

@@ -31,23 +31,42 @@ fn check_locates_findings_in_the_yaml_template() {
     // The role with an unknown subject gets no subject finding, only the info.
     assert!(!d
         .iter()
-        .any(|x| x["policy"] == "UnknownSubjectRole" && x["code"].as_str().unwrap().starts_with("TL2")));
+        .any(|x| x["policy"] == "UnknownSubjectRole"
+            && x["code"].as_str().unwrap().starts_with("TL2")));
 }
 
 #[test]
 fn check_walks_templates_and_leaves_manifests_alone() {
-    let out = trustlint(&["check", "corpus/cloudformation", "--format", "json", "--fail-on", "never"]);
+    let out = trustlint(&[
+        "check",
+        "corpus/cloudformation",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let d = v["diagnostics"].as_array().unwrap();
-    assert!(d.iter().any(|x| x["code"] == "TL001"
-        && x["path"].as_str().unwrap().ends_with("malformed.yaml")));
-    assert!(d.iter().any(|x| x["path"].as_str().unwrap().ends_with("irsa-long-form.json")));
+    assert!(d
+        .iter()
+        .any(|x| x["code"] == "TL001" && x["path"].as_str().unwrap().ends_with("malformed.yaml")));
+    assert!(d
+        .iter()
+        .any(|x| x["path"].as_str().unwrap().ends_with("irsa-long-form.json")));
 }
 
 #[test]
 fn can_assume_is_unknown_where_the_decision_rests_on_unknown_values() {
     let out = trustlint(&[
-        "can-assume", SHORT, "--format", "json", "--role", "UnknownRole", "--issuer", ISSUER, "--sa",
+        "can-assume",
+        SHORT,
+        "--format",
+        "json",
+        "--role",
+        "UnknownRole",
+        "--issuer",
+        ISSUER,
+        "--sa",
         "payments/api",
     ]);
     assert_eq!(out.status.code(), Some(1));
@@ -57,7 +76,14 @@ fn can_assume_is_unknown_where_the_decision_rests_on_unknown_values() {
     assert_eq!(r["decision"], "unknown");
     assert_eq!(r["allowed"], false);
     let human = trustlint(&[
-        "can-assume", SHORT, "--role", "UnknownRole", "--issuer", ISSUER, "--sa", "payments/api",
+        "can-assume",
+        SHORT,
+        "--role",
+        "UnknownRole",
+        "--issuer",
+        ISSUER,
+        "--sa",
+        "payments/api",
     ]);
     let text = String::from_utf8(human.stdout).unwrap();
     assert!(text.starts_with("UNKNOWN: role `UnknownRole`"), "{text}");
@@ -67,23 +93,48 @@ fn can_assume_is_unknown_where_the_decision_rests_on_unknown_values() {
 #[test]
 fn can_assume_decides_resolved_roles() {
     let out = trustlint(&[
-        "can-assume", SHORT, "--role", "ResolvedRole", "--issuer", ISSUER, "--sa", "payments/worker",
+        "can-assume",
+        SHORT,
+        "--role",
+        "ResolvedRole",
+        "--issuer",
+        ISSUER,
+        "--sa",
+        "payments/worker",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
 fn who_can_assume_does_not_describe_sets_resting_on_unknowns() {
-    let out = trustlint(&["who-can-assume", SHORT, "--format", "json", "--role", "UnknownRole"]);
+    let out = trustlint(&[
+        "who-can-assume",
+        SHORT,
+        "--format",
+        "json",
+        "--role",
+        "UnknownRole",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let principals = v["results"][0]["principals"].as_array().unwrap();
-    let web = principals.iter().find(|p| p["kind"] == "web-identity").unwrap();
+    let web = principals
+        .iter()
+        .find(|p| p["kind"] == "web-identity")
+        .unwrap();
     assert_eq!(web["admits"].as_array().unwrap().len(), 0);
-    assert!(web["unknown"].as_array().unwrap().iter().any(|u| u == "!GetAtt OidcProvider.Arn"));
-    let text = String::from_utf8(
-        trustlint(&["who-can-assume", SHORT, "--role", "PaymentsRole"]).stdout,
-    )
-    .unwrap();
+    assert!(web["unknown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u == "!GetAtt OidcProvider.Arn"));
+    let text =
+        String::from_utf8(trustlint(&["who-can-assume", SHORT, "--role", "PaymentsRole"]).stdout)
+            .unwrap();
     assert!(text.contains("unknown: what it admits rests on"), "{text}");
     assert!(!text.contains("admits nobody"), "{text}");
     assert!(!text.contains("service account `payments/api`"), "{text}");

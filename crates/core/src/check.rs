@@ -93,7 +93,11 @@ pub fn check_with_input(bytes: &[u8], options: &CheckOptions) -> (Report, crate:
             let found = lint::lint(&cx, |m: &RuleMeta| options.selects(m.code));
             // No finding may rest on a value trustlint cannot know.
             let found = unknown::filter_findings(found, Some(policy), &source.unknowns);
-            own.extend(found.into_iter().map(|f| f.map_spans(|s| source.file_span(s))));
+            own.extend(
+                found
+                    .into_iter()
+                    .map(|f| f.map_spans(|s| source.file_span(s))),
+            );
         }
         findings.extend(own.into_iter().map(|finding| Reported {
             policy: source.name.clone(),

@@ -387,7 +387,11 @@ impl Query {
                 .collect();
             let stray = unknown::stray(Some(policy), &source.unknowns);
             for u in &source.unknowns {
-                let in_undecided = statements.iter().any(|s| unknown::in_statement(s, std::slice::from_ref(u)).next().is_some());
+                let in_undecided = statements.iter().any(|s| {
+                    unknown::in_statement(s, std::slice::from_ref(u))
+                        .next()
+                        .is_some()
+                });
                 if (in_undecided || stray.contains(&u)) && !resting.contains(&u) {
                     resting.push(u);
                 }

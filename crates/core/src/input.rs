@@ -167,7 +167,10 @@ pub fn read_input(bytes: &[u8]) -> Input {
         Err(err) => {
             let text = std::str::from_utf8(bytes).unwrap_or("");
             // Text that starts like JSON is reported as broken JSON, not retried as YAML.
-            let json_like = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
+            let json_like = text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with(['{', '[']);
             if !json_like {
                 let options = cloudformation::TemplateOptions::default();
                 if let Some(input) = cloudformation::read_yaml(text, &options) {

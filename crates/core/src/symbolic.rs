@@ -104,14 +104,17 @@ pub fn rests_on_unknowns(
     admitted: &Admitted,
     unknowns: &[crate::source::Span],
 ) -> bool {
-    let overlaps = |a: crate::source::Span| unknowns.iter().any(|u| a.start < u.end && u.start < a.end);
+    let overlaps =
+        |a: crate::source::Span| unknowns.iter().any(|u| a.start < u.end && u.start < a.end);
     if unknowns.is_empty() {
         return false;
     }
-    if unknowns
-        .iter()
-        .any(|u| !policy.statements.iter().any(|s| s.span.start < u.end && u.start < s.span.end))
-    {
+    if unknowns.iter().any(|u| {
+        !policy
+            .statements
+            .iter()
+            .any(|s| s.span.start < u.end && u.start < s.span.end)
+    }) {
         return true;
     }
     let trusted = trusted_for(admitted.class, &admitted.principal);
@@ -122,20 +125,30 @@ pub fn rests_on_unknowns(
         PrincipalClass::PodIdentity | PrincipalClass::Service => kind == PrincipalKind::Service,
         PrincipalClass::Aws => kind == PrincipalKind::Aws,
     };
-    policy.statements.iter().filter(|s| overlaps(s.span)).any(|s| {
-        let Some(p) = &s.principal else { return true };
-        let unknown_entry = p.entries.iter().any(|e| overlaps(e.span) && could_be(e.kind));
-        let outside_entries = unknowns.iter().any(|u| {
-            p.span.start < u.end
-                && u.start < p.span.end
-                && !p.entries.iter().any(|e| e.span.start <= u.start && u.end <= e.span.end)
-        });
-        unknown_entry
-            || outside_entries
-            || trusted
-                .as_ref()
-                .is_none_or(|t| principal_matches(s, &t.request).matched())
-    })
+    policy
+        .statements
+        .iter()
+        .filter(|s| overlaps(s.span))
+        .any(|s| {
+            let Some(p) = &s.principal else { return true };
+            let unknown_entry = p
+                .entries
+                .iter()
+                .any(|e| overlaps(e.span) && could_be(e.kind));
+            let outside_entries = unknowns.iter().any(|u| {
+                p.span.start < u.end
+                    && u.start < p.span.end
+                    && !p
+                        .entries
+                        .iter()
+                        .any(|e| e.span.start <= u.start && u.end <= e.span.end)
+            });
+            unknown_entry
+                || outside_entries
+                || trusted
+                    .as_ref()
+                    .is_none_or(|t| principal_matches(s, &t.request).matched())
+        })
 }
 
 /// The regions admitted to one principal (given as it would appear in a policy).

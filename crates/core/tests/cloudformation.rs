@@ -49,12 +49,16 @@ fn findings(text: &str) -> (usize, String) {
 #[test]
 fn cloudformation_corpus_snapshots() {
     let mut seen = 0;
-    insta::glob!("../../../corpus", "cloudformation/*", |path: &std::path::Path| {
-        let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
-        let (n, listed) = findings(&text);
-        seen += 1;
-        insta::assert_snapshot!(format!("# Findings ({n})\n{listed}"));
-    });
+    insta::glob!(
+        "../../../corpus",
+        "cloudformation/*",
+        |path: &std::path::Path| {
+            let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+            let (n, listed) = findings(&text);
+            seen += 1;
+            insta::assert_snapshot!(format!("# Findings ({n})\n{listed}"));
+        }
+    );
     assert!(seen >= 4, "the corpus/cloudformation/ cases are missing");
 }
 
@@ -150,7 +154,9 @@ fn unknown_values_never_allow() {
 #[test]
 fn a_note_names_what_the_decision_rests_on() {
     let input = read_input(corpus("irsa-short-form.yaml").as_bytes());
-    let answer = irsa("payments/api").answer_source(&input.policies[2]).unwrap();
+    let answer = irsa("payments/api")
+        .answer_source(&input.policies[2])
+        .unwrap();
     let note = answer.notes.last().unwrap();
     assert!(note.contains("`!GetAtt OidcProvider.Arn`"), "{note}");
     assert!(note.contains("`${ServiceAccount}`"), "{note}");

@@ -160,7 +160,10 @@ fn condition() -> impl Strategy<Value = J> {
         Just(s("payments")),
         Just(s("*")),
         Just(J::N("111122223333".into())),
-        Just(J::A(vec![s("system:serviceaccount:a:b"), s("system:serviceaccount:a:*")])),
+        Just(J::A(vec![
+            s("system:serviceaccount:a:b"),
+            s("system:serviceaccount:a:*")
+        ])),
     ];
     let operator = prop::sample::select(vec![
         "StringEquals",
@@ -256,7 +259,11 @@ fn key(f: &Finding) -> Key {
 }
 
 /// Same findings; `decode` turns the container text at a span into the bare text it stands for.
-fn same(bare: &str, container: &str, decode: impl Fn(&str) -> Option<String>) -> Result<(), TestCaseError> {
+fn same(
+    bare: &str,
+    container: &str,
+    decode: impl Fn(&str) -> Option<String>,
+) -> Result<(), TestCaseError> {
     let options = CheckOptions::default();
     let b = check(bare.as_bytes(), &options);
     let c = check(container.as_bytes(), &options);
@@ -264,19 +271,40 @@ fn same(bare: &str, container: &str, decode: impl Fn(&str) -> Option<String>) ->
     prop_assert_eq!(
         b.iter().map(|f| key(f)).collect::<Vec<_>>(),
         c.iter().map(|f| key(f)).collect::<Vec<_>>(),
-        "\n{}\n---\n{}", bare, container
+        "\n{}\n---\n{}",
+        bare,
+        container
     );
     let text = |t: &str, s: Span| t.get(s.start..s.end).unwrap_or("<bad span>").to_owned();
     for (fb, fc) in b.iter().zip(&c) {
-        let spans = std::iter::once((fb.span, fc.span))
-            .chain(fb.labels.iter().zip(&fc.labels).map(|(x, y)| (x.span, y.span)));
+        let spans = std::iter::once((fb.span, fc.span)).chain(
+            fb.labels
+                .iter()
+                .zip(&fc.labels)
+                .map(|(x, y)| (x.span, y.span)),
+        );
         for (sb, sc) in spans {
             let want = text(bare, sb);
             let got = text(container, sc);
             if let Some(decoded) = decode(&got) {
-                prop_assert_eq!(&decoded, &want, "{} at {:?} / {:?}\n{}", fb.code, sb, sc, container);
+                prop_assert_eq!(
+                    &decoded,
+                    &want,
+                    "{} at {:?} / {:?}\n{}",
+                    fb.code,
+                    sb,
+                    sc,
+                    container
+                );
             } else {
-                prop_assert!(false, "{} at {:?}: cannot decode {:?} (want {:?})", fb.code, sc, got, want);
+                prop_assert!(
+                    false,
+                    "{} at {:?}: cannot decode {:?} (want {:?})",
+                    fb.code,
+                    sc,
+                    got,
+                    want
+                );
             }
         }
     }
@@ -342,7 +370,7 @@ fn get_role(policy: &str) -> String {
 /// bare one.
 fn yaml_value(got: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(got).ok()?;
-    Some(serde_json::to_string(&v).ok()?)
+    serde_json::to_string(&v).ok()
 }
 
 proptest! {

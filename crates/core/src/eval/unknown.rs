@@ -93,7 +93,12 @@ pub fn decide_with_unknowns(
         return out;
     }
     let (mut deny, mut allow, mut maybe_deny, mut maybe_allow) = (false, false, false, false);
-    for (i, (s, t)) in policy.statements.iter().zip(&evaluation.statements).enumerate() {
+    for (i, (s, t)) in policy
+        .statements
+        .iter()
+        .zip(&evaluation.statements)
+        .enumerate()
+    {
         match (applies(s, t, unknowns), t.effect) {
             (Applies::No, _) | (Applies::Yes, None) => {}
             (Applies::Yes, Some(Effect::Deny)) => deny = true,
@@ -121,4 +126,70 @@ pub fn decide_with_unknowns(
         Decision::ImplicitDeny
     };
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+
+    use crate::eval::Decision;
+    use crate::identity::{Identity, Query};
+    use crate::input::read_input;
+
+    /// The decision for `arn:aws:iam::111122223333:role/x` on a template whose statements are
+    /// `statements` (YAML, each at 10 spaces).
+    fn decide(statements: &str) -> Decision {
+        let text = format!(
+            "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n{statements}"
+        );
+        let input = read_input(text.as_bytes());
+        let query = Query {
+            identity: Identity::Aws {
+                principal: "arn:aws:iam::111122223333:role/x".into(),
+            },
+            account: None,
+            partition: None,
+            context: vec![],
+            actions: vec![],
+        };
+        query.answer_source(&input.policies[0]).unwrap().decision
+    }
+
+    const ALLOW: &str = "          - {Effect: Allow, Principal: {AWS: arn:aws:iam::111122223333:role/x}, Action: sts:AssumeRole}\n";
+
+    #[test]
+    fn three_valued_statements_combine() {
+        assert_eq!(decide(ALLOW), Decision::Allow);
+        // An unknown `Deny` that may apply makes an allowed request unknown.
+        let maybe_deny = "          - {Effect: Deny, Principal: {AWS: !GetAtt Role.Arn}, Action: sts:AssumeRole}\n";
+        assert_eq!(decide(&format!("{ALLOW}{maybe_deny}")), Decision::Unknown);
+        // A `Deny` whose known part fails does not apply.
+        let other_action = "          - {Effect: Deny, Principal: {AWS: !GetAtt Role.Arn}, Action: sts:TagSession}\n";
+        assert_eq!(decide(&format!("{ALLOW}{other_action}")), Decision::Allow);
+        // A known `Deny` wins over any unknown.
+        let deny = "          - {Effect: Deny, Principal: '*', Action: sts:AssumeRole, Condition: {StringEquals: {aws:PrincipalAccount: '111122223333'}}}\n";
+        let maybe_allow = "          - {Effect: Allow, Principal: {AWS: !ImportValue x}, Action: sts:AssumeRole}\n";
+        assert_eq!(
+            decide(&format!("{deny}{maybe_allow}")),
+            Decision::ExplicitDeny
+        );
+        // Nothing else allows: an unknown `Allow` leaves the request unknown, never allowed.
+        assert_eq!(decide(maybe_allow), Decision::Unknown);
+        // An unknown in place of a statement leaves everything unknown.
+        let whole = "          - !If [C, {Effect: Allow}, !Ref AWS::NoValue]\n";
+        assert_eq!(decide(&format!("{ALLOW}{whole}")), Decision::Unknown);
+        // A known condition that fails decides even next to an unknown one.
+        let fails = "          - {Effect: Allow, Principal: {AWS: !GetAtt Role.Arn}, Action: sts:AssumeRole, Condition: {StringEquals: {aws:PrincipalAccount: '999999999999', aws:PrincipalArn: !Ref X}}}\n";
+        assert_eq!(decide(fails), Decision::ImplicitDeny);
+    }
+
+    #[test]
+    fn all_never_turns_unknown_into_allow() {
+        use Decision::{Allow, ExplicitDeny, ImplicitDeny, Unknown};
+        assert_eq!(Decision::all([Allow, Unknown]), Unknown);
+        assert_eq!(Decision::all([Unknown, Allow]), Unknown);
+        assert_eq!(Decision::all([Unknown, ImplicitDeny]), ImplicitDeny);
+        assert_eq!(Decision::all([Unknown, ExplicitDeny]), ExplicitDeny);
+        assert_eq!(Unknown.as_str(), "unknown");
+    }
 }

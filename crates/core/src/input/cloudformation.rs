@@ -146,11 +146,20 @@ pub fn read_template(text: &str, options: &TemplateOptions) -> Option<Input> {
 /// Every `AWS::IAM::Role` of a template tree.
 fn read_tree(root: &YamlNode, text: &str, options: &TemplateOptions) -> Input {
     let mut pseudo = options.pseudo.clone();
-    let hinted = ["amazonaws.com.cn", "aws-cn", "us-gov-", "aws-us-gov", "aws-iso"]
-        .iter()
-        .any(|h| text.contains(h));
+    let hinted = [
+        "amazonaws.com.cn",
+        "aws-cn",
+        "us-gov-",
+        "aws-us-gov",
+        "aws-iso",
+    ]
+    .iter()
+    .any(|h| text.contains(h));
     if !hinted {
-        for (k, v) in [("AWS::Partition", "aws"), ("AWS::URLSuffix", "amazonaws.com")] {
+        for (k, v) in [
+            ("AWS::Partition", "aws"),
+            ("AWS::URLSuffix", "amazonaws.com"),
+        ] {
             if !pseudo.iter().any(|(p, _)| p == k) {
                 pseudo.push((k.to_owned(), v.to_owned()));
             }
@@ -171,7 +180,10 @@ fn read_tree(root: &YamlNode, text: &str, options: &TemplateOptions) -> Input {
         policies: Vec::new(),
         findings: Vec::new(),
     };
-    let resources = root.get("Resources").and_then(YamlNode::as_mapping).unwrap_or(&[]);
+    let resources = root
+        .get("Resources")
+        .and_then(YamlNode::as_mapping)
+        .unwrap_or(&[]);
     for entry in resources {
         if entry.value.get("Type").and_then(YamlNode::as_str) != Some(ROLE_TYPE) {
             continue;

@@ -46,7 +46,10 @@ pub fn find_placeholders(text: &str) -> Vec<(usize, Span)> {
     while let Some(open) = text.get(rest..).and_then(|t| t.find(PLACEHOLDER_OPEN)) {
         let start = rest + open;
         let digits_at = start + PLACEHOLDER_OPEN.len_utf8();
-        let Some(close) = text.get(digits_at..).and_then(|t| t.find(PLACEHOLDER_CLOSE)) else {
+        let Some(close) = text
+            .get(digits_at..)
+            .and_then(|t| t.find(PLACEHOLDER_CLOSE))
+        else {
             break;
         };
         let end = digits_at + close + PLACEHOLDER_CLOSE.len_utf8();
@@ -93,7 +96,10 @@ pub fn touches(span: Span, unknowns: &[Unknown]) -> bool {
 }
 
 /// The unknowns inside statement `s`.
-pub fn in_statement<'a>(s: &'a Statement, unknowns: &'a [Unknown]) -> impl Iterator<Item = &'a Unknown> {
+pub fn in_statement<'a>(
+    s: &'a Statement,
+    unknowns: &'a [Unknown],
+) -> impl Iterator<Item = &'a Unknown> {
     unknowns.iter().filter(move |u| overlaps(s.span, u.span))
 }
 
@@ -103,9 +109,7 @@ pub fn in_statement<'a>(s: &'a Statement, unknowns: &'a [Unknown]) -> impl Itera
 pub fn stray<'a>(policy: Option<&TrustPolicy>, unknowns: &'a [Unknown]) -> Vec<&'a Unknown> {
     unknowns
         .iter()
-        .filter(|u| {
-            policy.is_none_or(|p| !p.statements.iter().any(|s| overlaps(s.span, u.span)))
-        })
+        .filter(|u| policy.is_none_or(|p| !p.statements.iter().any(|s| overlaps(s.span, u.span))))
         .collect()
 }
 
@@ -145,11 +149,12 @@ pub fn filter_findings(
                 .collect()
         })
         .unwrap_or_default();
-    let in_any_statement = |span: Span| {
-        policy.is_some_and(|p| p.statements.iter().any(|s| contains(s.span, span)))
-    };
+    let in_any_statement =
+        |span: Span| policy.is_some_and(|p| p.statements.iter().any(|s| contains(s.span, span)));
     let rests = |span: Span| {
-        affected.iter().any(|a| overlaps(*a, span) || contains(*a, span))
+        affected
+            .iter()
+            .any(|a| overlaps(*a, span) || contains(*a, span))
             || !in_any_statement(span)
     };
     findings
@@ -233,7 +238,11 @@ mod tests {
 
     #[test]
     fn placeholders_are_found_and_shown() {
-        let text = format!("arn:aws:iam::{}:oidc-provider/{}", placeholder(0), placeholder(1));
+        let text = format!(
+            "arn:aws:iam::{}:oidc-provider/{}",
+            placeholder(0),
+            placeholder(1)
+        );
         let found = find_placeholders(&text);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].0, 0);

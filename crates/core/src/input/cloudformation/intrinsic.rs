@@ -82,8 +82,8 @@ pub(super) enum Value<'a> {
     Str(Str),
     /// A computed list.
     List(Vec<Value<'a>>, Span),
-    /// `AWS::NoValue`: the element is removed.
-    NoValue,
+    /// `AWS::NoValue`: the element is absent (removed).
+    Absent,
     /// A value that cannot be known.
     Unknown {
         /// How the template writes it.
@@ -163,7 +163,9 @@ impl<'a> Resolver<'a> {
             at: node.span,
         };
         let resolved = match name.as_str() {
-            "Ref" => arg.as_str().map(|r| self.reference(r, node.span, || format!("!Ref {r}"))),
+            "Ref" => arg
+                .as_str()
+                .map(|r| self.reference(r, node.span, || format!("!Ref {r}"))),
             "Fn::Sub" => self.sub(arg),
             "Fn::Join" => self.join(arg),
             "Fn::Select" => self.select(arg),
@@ -195,7 +197,7 @@ impl<'a> Resolver<'a> {
     /// `Ref` (and a `${Name}` of `Fn::Sub`): a pseudo parameter or a template parameter.
     fn reference(&self, name: &str, at: Span, what: impl Fn() -> String) -> Value<'a> {
         if name == "AWS::NoValue" {
-            return Value::NoValue;
+            return Value::Absent;
         }
         if let Some((_, v)) = self.pseudo.iter().find(|(k, _)| k == name) {
             return Value::Str(Str::text(v, vec![at.start; v.len()], at));
@@ -218,10 +220,7 @@ impl<'a> Resolver<'a> {
         if list {
             let whole = Str::text(&text, map, default.span);
             return Value::List(
-                split_str(&whole, ",")
-                    .into_iter()
-                    .map(Value::Str)
-                    .collect(),
+                split_str(&whole, ",").into_iter().map(Value::Str).collect(),
                 at,
             );
         }
@@ -315,7 +314,7 @@ impl<'a> Resolver<'a> {
             return Value::Unknown { what: what(), at };
         }
         match self.reference(name, at, what) {
-            Value::List(..) | Value::NoValue => Value::Unknown { what: what(), at },
+            Value::List(..) | Value::Absent => Value::Unknown { what: what(), at },
             v => v,
         }
     }
@@ -334,7 +333,7 @@ impl<'a> Resolver<'a> {
         };
         let mut first = true;
         for item in items {
-            if matches!(item, Value::NoValue) {
+            if matches!(item, Value::Absent) {
                 continue;
             }
             let s = self.to_str(item)?;
@@ -408,7 +407,7 @@ impl<'a> Resolver<'a> {
 
     /// A value's rendering, when it holds no unknown (`AWS::NoValue` renders as itself).
     fn canonical(&self, v: &Value<'a>) -> Option<String> {
-        if matches!(v, Value::NoValue) {
+        if matches!(v, Value::Absent) {
             return Some("\u{0}no-value".to_owned());
         }
         let mut em = Emitter::new();
@@ -428,7 +427,7 @@ impl<'a> Resolver<'a> {
             }
             Value::Str(s) => Some(s),
             Value::Unknown { what, at } => Some(Str::unknown(what, at)),
-            Value::List(..) | Value::NoValue => None,
+            Value::List(..) | Value::Absent => None,
         }
     }
 

@@ -115,7 +115,11 @@ impl Emitter {
         let quoted = end > s.span.start
             && matches!(file.as_bytes().get(end - 1), Some(b'"' | b'\''))
             && matches!(file.as_bytes().get(s.span.start), Some(b'"' | b'\''));
-        let open_end = if quoted { s.span.start + 1 } else { s.span.start };
+        let open_end = if quoted {
+            s.span.start + 1
+        } else {
+            s.span.start
+        };
         self.push_to("\"", s.span.start, open_end);
         self.last_end = open_end;
         self.pieces(s, true);
@@ -143,7 +147,7 @@ impl Emitter {
                 self.push("[", span.start);
                 let mut first = true;
                 for item in items {
-                    if matches!(item, Value::NoValue) {
+                    if matches!(item, Value::Absent) {
                         continue;
                     }
                     if !first {
@@ -155,7 +159,7 @@ impl Emitter {
                 self.push("]", self.last_end.max(span.start));
                 self.last_end = self.last_end.max(span.end);
             }
-            Value::NoValue => {
+            Value::Absent => {
                 self.push("null", self.last_end);
             }
             Value::Unknown { what, at } => {
@@ -176,13 +180,14 @@ impl Emitter {
         let file = r.file;
         match &n.value {
             YamlValue::Mapping(entries) => {
-                let open_end = n.span.start + usize::from(file.as_bytes().get(n.span.start) == Some(&b'{'));
+                let open_end =
+                    n.span.start + usize::from(file.as_bytes().get(n.span.start) == Some(&b'{'));
                 self.push_to("{", n.span.start, open_end);
                 self.last_end = open_end;
                 let mut first = true;
                 for e in entries {
                     let value = r.eval(&e.value);
-                    if matches!(value, Value::NoValue) {
+                    if matches!(value, Value::Absent) {
                         continue;
                     }
                     if !first {
@@ -203,13 +208,14 @@ impl Emitter {
                 self.close(file, b'{', "}", n.span);
             }
             YamlValue::Sequence(items) => {
-                let open_end = n.span.start + usize::from(file.as_bytes().get(n.span.start) == Some(&b'['));
+                let open_end =
+                    n.span.start + usize::from(file.as_bytes().get(n.span.start) == Some(&b'['));
                 self.push_to("[", n.span.start, open_end);
                 self.last_end = open_end;
                 let mut first = true;
                 for item in items {
                     let value = r.eval(item);
-                    if matches!(value, Value::NoValue) {
+                    if matches!(value, Value::Absent) {
                         continue;
                     }
                     if !first {
@@ -254,7 +260,8 @@ impl Emitter {
 fn is_json_number(text: &str) -> bool {
     let t = text.strip_prefix('-').unwrap_or(text);
     let (int, rest) = t.split_at(t.find(['.', 'e', 'E']).unwrap_or(t.len()));
-    let int_ok = int == "0" || (!int.starts_with('0') && !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()));
+    let int_ok = int == "0"
+        || (!int.starts_with('0') && !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()));
     let (frac, exp) = match rest.strip_prefix('.') {
         Some(r) => {
             let cut = r.find(['e', 'E']).unwrap_or(r.len());

@@ -79,7 +79,10 @@ fn ref_resolves_parameter_defaults_and_known_pseudo_parameters() {
 #[test]
 fn sub_resolves_variables_and_keeps_literal_policy_variables() {
     assert_eq!(known("!Sub 'x-${Ns}-${AWS::Partition}'"), "x-payments-aws");
-    assert_eq!(known("!Sub ['${A}/${Ns}', {A: !Ref Ns}]"), "payments/payments");
+    assert_eq!(
+        known("!Sub ['${A}/${Ns}', {A: !Ref Ns}]"),
+        "payments/payments"
+    );
     assert_eq!(known("{'Fn::Sub': '${!aws:username}'}"), "${aws:username}");
     assert_eq!(known("!Sub no variables"), "no variables");
     assert_eq!(
@@ -100,12 +103,18 @@ fn join_select_split_and_find_in_map() {
     assert_eq!(known("!Select [1, !Ref Names]"), "b");
     assert_eq!(known("!Select [2, !Split ['/', 'x/y/z']]"), "z");
     assert_eq!(known("!FindInMap [M, Top, Second]"), "mapped");
-    assert_eq!(unknown("!FindInMap [M, Top, Nope]"), ["!FindInMap [M, Top, Nope]"]);
+    assert_eq!(
+        unknown("!FindInMap [M, Top, Nope]"),
+        ["!FindInMap [M, Top, Nope]"]
+    );
     assert_eq!(
         unknown("!Join ['', [a, !GetAtt Res.Arn]]"),
         ["!GetAtt Res.Arn"]
     );
-    assert_eq!(unknown("!Select [5, !Ref Names]"), ["!Select [5, !Ref Names]"]);
+    assert_eq!(
+        unknown("!Select [5, !Ref Names]"),
+        ["!Select [5, !Ref Names]"]
+    );
     assert_eq!(
         unknown("!Select [0, !Split [',', !ImportValue x]]"),
         ["!Select [0, !Split [',', !ImportValue x]]"]
@@ -157,7 +166,8 @@ fn no_value_removes_the_element() {
 
 #[test]
 fn partition_hints_make_partition_unknown_and_options_supply_pseudo_parameters() {
-    let text = format!("{HEAD}!Sub '${{AWS::Partition}}'\n# deployed in cn-north-1 (amazonaws.com.cn)\n");
+    let text =
+        format!("{HEAD}!Sub '${{AWS::Partition}}'\n# deployed in cn-north-1 (amazonaws.com.cn)\n");
     let input = read_input(text.as_bytes());
     assert!(input.policies[0].has_unknowns());
     let options = TemplateOptions {
@@ -229,7 +239,11 @@ fn other_yaml_and_broken_yaml() {
     let input = roles(broken);
     assert_eq!(input.findings[0].code, "TL001");
     // Garbage never panics.
-    for junk in ["Resources: {AWS::", "AWSTemplateFormatVersion: *a", "\t- AWS::\nResources:\n\t"] {
+    for junk in [
+        "Resources: {AWS::",
+        "AWSTemplateFormatVersion: *a",
+        "\t- AWS::\nResources:\n\t",
+    ] {
         let _ = read_input(junk.as_bytes());
     }
 }
