@@ -8,7 +8,7 @@
 //!
 //! The document is rendered to JSON text with a per-byte map into the template (the
 //! [`Embedded`] mechanism of policies embedded as strings), after resolving the intrinsic
-//! functions trustlint can resolve (see [`intrinsic`](self) below: `Ref`/`!Sub` of parameters
+//! functions trustlint can resolve (its `intrinsic` submodule: `Ref`/`!Sub` of parameters
 //! with a `Default`, `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`, `Fn::If` with equal
 //! branches, `AWS::NoValue`, and the pseudo parameters the options give). The text is read by the
 //! policy parser unchanged, so every rule works, and every span lands on the template's own line
