@@ -37,11 +37,7 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
     let results: Vec<RoleResult<'_>> = sources
         .into_iter()
         .map(|source| {
-            let answer = source
-                .parsed
-                .policy
-                .as_ref()
-                .map(|p| query.answer(p, source.account.as_deref()));
+            let answer = query.answer_source(source);
             RoleResult { source, answer }
         })
         .collect();
@@ -196,9 +192,12 @@ struct RoleResult<'a> {
 
 impl RoleResult<'_> {
     fn decision(&self) -> Decision {
-        self.answer
-            .as_ref()
-            .map_or(Decision::ImplicitDeny, |a| a.decision)
+        match &self.answer {
+            Some(a) => a.decision,
+            // A policy text built from unknown values cannot be read: undecided, not denied.
+            None if self.source.has_unknowns() => Decision::Unknown,
+            None => Decision::ImplicitDeny,
+        }
     }
 
     fn rejected(&self) -> bool {
@@ -272,11 +271,25 @@ impl RoleResult<'_> {
             .as_deref()
             .map(|n| format!("role `{n}` in "))
             .unwrap_or_default();
-        let verdict = if self.allowed() { "ALLOWED" } else { "DENIED" };
-        let verb = if self.allowed() { "can" } else { "cannot" };
-        out.push_str(&format!(
-            "{verdict}: {name}{path}\n  {who} {verb} assume it\n"
-        ));
+        if self.decision() == Decision::Unknown && !self.rejected() {
+            // The answer's notes name the values the decision rests on.
+            out.push_str(&format!(
+                "UNKNOWN: {name}{path}\n  trustlint cannot decide whether {who} can assume it\n"
+            ));
+            if self.answer.is_none() {
+                let all: Vec<_> = self.source.unknowns.iter().collect();
+                out.push_str(&format!(
+                    "  the policy text rests on values trustlint cannot resolve: {}\n",
+                    trustlint_core::input::unknown::names(&all)
+                ));
+            }
+        } else {
+            let verdict = if self.allowed() { "ALLOWED" } else { "DENIED" };
+            let verb = if self.allowed() { "can" } else { "cannot" };
+            out.push_str(&format!(
+                "{verdict}: {name}{path}\n  {who} {verb} assume it\n"
+            ));
+        }
         if let Some(answer) = &self.answer {
             for a in &answer.actions {
                 out.push_str(&format!(
@@ -382,6 +395,7 @@ impl RoleResult<'_> {
                     },
                 )
             }
+            Decision::Unknown => String::new(),
             Decision::ImplicitDeny => {
                 let candidates: Vec<(&Statement, &StatementTrace)> = pairs
                     .filter(|(_, t)| t.effect.map(|e| e.as_str()) == Some("Allow"))

@@ -104,8 +104,8 @@ fn ignore_globs(config: &Config) -> Result<globset::GlobSet, String> {
 }
 
 /// Walk a directory: hidden folders, `.git`, `target` and `node_modules` skipped, `.gitignore`
-/// respected; `.json` files (policies, IAM dumps, plans) and `.yaml`/`.yml` files (manifests) are
-/// candidates.
+/// respected; `.json` files (policies, IAM dumps, plans, templates), `.yaml`/`.yml` files
+/// (manifests, templates) and `.template` files (templates) are candidates.
 fn walk(
     root: &Path,
     ignore: &globset::GlobSet,
@@ -128,7 +128,8 @@ fn walk(
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
         let path = entry.path();
-        let candidate = path.extension().is_some_and(|e| e == "json") || is_yaml(path);
+        let candidate =
+            path.extension().is_some_and(|e| e == "json") || is_yaml(path) || is_template(path);
         if !entry.file_type().is_some_and(|t| t.is_file()) || !candidate {
             continue;
         }
@@ -198,6 +199,11 @@ fn is_yaml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "yaml" || e == "yml")
 }
 
+/// A `.template` file (CloudFormation's other usual extension, JSON or YAML).
+fn is_template(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "template")
+}
+
 fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>, String> {
     let bytes = read_path(&target.path)?;
     let path = if target.path == Path::new("-") {
@@ -206,11 +212,39 @@ fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>,
         display(&target.path)
     };
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    if is_yaml(&target.path) {
+    let yaml = is_yaml(&target.path);
+    if yaml && !trustlint_core::input::cloudformation::looks_like_template(&text) {
         return Ok(check_manifest(target, path, text, options));
     }
     let (mut report, input) = check_with_input(&bytes, options);
+    if yaml && report.kind != InputKind::CloudFormation {
+        return Ok(check_manifest(target, path, text, options));
+    }
     match report.kind {
+        InputKind::CloudFormation
+            if !target.explicit && report.policies == 0 && report.findings.is_empty() =>
+        {
+            return Ok(None);
+        }
+        InputKind::Unrecognized | InputKind::Invalid
+            if is_template(&target.path) && !target.explicit =>
+        {
+            return Ok(None);
+        }
+        InputKind::Invalid
+            if is_template(&target.path) && options.selects(code::INVALID_JSON.code) =>
+        {
+            report.findings = vec![Reported {
+                policy: None,
+                finding: Finding::new(
+                    code::INVALID_JSON,
+                    Severity::Error,
+                    Span::new(0, 0),
+                    "the file is neither JSON nor a CloudFormation template (a YAML mapping with `AWSTemplateFormatVersion`, or `Resources` whose entries have `Type: AWS::…`)",
+                )
+                .with_help("pass a CloudFormation template, a trust policy document or the output of `aws iam get-role`"),
+            }];
+        }
         InputKind::Unrecognized if !target.explicit => return Ok(None),
         InputKind::Invalid if !target.explicit && !looks_like_policy(&bytes) => return Ok(None),
         InputKind::Unrecognized if options.selects(code::INVALID_JSON.code) => {
@@ -222,7 +256,7 @@ fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>,
                         code::INVALID_JSON,
                         Severity::Error,
                         Span::new(0, 0),
-                        "the file is JSON but not a trust policy, get-role, list-roles or authorization-details output",
+                        "the file is JSON but not a trust policy, get-role, list-roles or authorization-details output, Terraform plan or CloudFormation template",
                     )
                     .with_help("pass a trust policy document or the output of `aws iam get-role`"),
                 },
@@ -339,7 +373,11 @@ fn cross_check(checked: &mut [Checked], options: &CheckOptions) {
 
 /// A broken file found by walking is reported only when it looks like a trust policy.
 fn looks_like_policy(bytes: &[u8]) -> bool {
-    let needles: [&[u8]; 2] = [b"\"Statement\"", b"AssumeRolePolicyDocument"];
+    let needles: [&[u8]; 3] = [
+        b"\"Statement\"",
+        b"AssumeRolePolicyDocument",
+        b"AWSTemplateFormatVersion",
+    ];
     needles
         .iter()
         .any(|n| bytes.windows(n.len()).any(|w| w == *n))

@@ -198,12 +198,33 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
         ));
     };
     let admitted = symbolic::who_can_assume(policy).map_err(|e| format!("{path}: {e}"))?;
-    if admitted.is_empty() {
+    let spans = source.unknown_spans();
+    let unknown_names =
+        trustlint_core::input::unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
+    if admitted.is_empty() && source.has_unknowns() {
+        human.push_str(&format!(
+            "  unknown: who may assume it rests on values trustlint cannot resolve: {unknown_names}\n"
+        ));
+    } else if admitted.is_empty() {
         human.push_str("  nobody: no statement allows any principal\n");
     }
     let mut principals = Vec::new();
     for a in &admitted {
-        human.push_str(&format!("  {} {}\n", a.class.as_str(), a.principal));
+        let shown = source.show(&a.principal);
+        human.push_str(&format!("  {} {shown}\n", a.class.as_str()));
+        // Do not describe a set that rests on placeholders.
+        if symbolic::rests_on_unknowns(policy, a, &spans) {
+            human.push_str(&format!(
+                "    unknown: what it admits rests on values trustlint cannot resolve: {unknown_names}\n"
+            ));
+            let unknown: Vec<&str> = source
+                .unknowns
+                .iter()
+                .map(|u| u.description.as_str())
+                .collect();
+            principals.push(json!({"kind": a.class.as_str(), "principal": shown, "admits": [], "unknown": unknown}));
+            continue;
+        }
         if a.regions.is_empty() {
             human.push_str(
                 "    admits nobody (every statement for it is unsatisfiable or denied)\n",
@@ -235,10 +256,18 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
         principals
             .push(json!({"kind": a.class.as_str(), "principal": a.principal, "admits": admits}));
     }
-    Ok((
-        json!({"path": path, "policy": source.name, "principals": principals}),
-        human,
-    ))
+    let mut out = json!({"path": path, "policy": source.name, "principals": principals});
+    if admitted.is_empty() && source.has_unknowns() {
+        if let Some(o) = out.as_object_mut() {
+            let unknown: Vec<&str> = source
+                .unknowns
+                .iter()
+                .map(|u| u.description.as_str())
+                .collect();
+            o.insert("unknown".into(), json!(unknown));
+        }
+    }
+    Ok((out, human))
 }
 
 /// `trustlint diff OLD NEW`.
@@ -276,7 +305,17 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, String> {
     let mut widened = Vec::new();
     let mut narrowed = Vec::new();
     let mut human = format!("diff {old_path} → {new_path}\n");
+    let mut undecided = Vec::new();
     for (name, o, n) in pairs {
+        // A change that rests on an unknown value is not claimed.
+        if o.into_iter().chain(n).any(PolicySource::has_unknowns) {
+            let role = name.as_deref().unwrap_or("the policy");
+            human.push_str(&format!(
+                "? {role}: not compared, it rests on values trustlint cannot resolve\n"
+            ));
+            undecided.push(json!(name));
+            continue;
+        }
         let op = o.and_then(|s| s.parsed.policy.as_ref()).unwrap_or(&empty);
         let np = n.and_then(|s| s.parsed.policy.as_ref()).unwrap_or(&empty);
         let account = n
@@ -317,17 +356,18 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, String> {
             }
         }
     }
-    if widened.is_empty() && narrowed.is_empty() {
+    if widened.is_empty() && narrowed.is_empty() && undecided.is_empty() {
         human.push_str("no change in who can assume the role\n");
     }
     let is_widened = !widened.is_empty();
+    let mut out = json!({"schema": 1, "widened": widened, "narrowed": narrowed});
+    if let (Some(o), false) = (out.as_object_mut(), undecided.is_empty()) {
+        o.insert("undecided".into(), Value::Array(undecided));
+    }
     match args.format {
         Format::Json => crate::print(&format!(
             "{}\n",
-            serde_json::to_string_pretty(
-                &json!({"schema": 1, "widened": widened, "narrowed": narrowed})
-            )
-            .unwrap_or_default()
+            serde_json::to_string_pretty(&out).unwrap_or_default()
         )),
         Format::Human => crate::print(&human),
     }

@@ -1,7 +1,7 @@
 //! `check`: read one file, parse every policy in it, run the selected rules, and report.
 
 use crate::diagnostic::{Finding, Severity};
-use crate::input::{read_input, InputKind};
+use crate::input::{read_input, unknown, InputKind};
 use crate::lint::{self, LintConfig, LintContext, RuleMeta};
 
 /// What to check and how to report it.
@@ -90,8 +90,11 @@ pub fn check_with_input(bytes: &[u8], options: &CheckOptions) -> (Report, crate:
                 config: &options.config,
                 role_account: source.account.as_deref(),
             };
+            let found = lint::lint(&cx, |m: &RuleMeta| options.selects(m.code));
+            // No finding may rest on a value trustlint cannot know.
+            let found = unknown::filter_findings(found, Some(policy), &source.unknowns);
             own.extend(
-                lint::lint(&cx, |m: &RuleMeta| options.selects(m.code))
+                found
                     .into_iter()
                     .map(|f| f.map_spans(|s| source.file_span(s))),
             );

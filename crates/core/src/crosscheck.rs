@@ -161,13 +161,15 @@ pub fn crosscheck(
         let Some(role) = find_role(roles, &sa.role_arn.value) else {
             continue;
         };
-        let Some(policy) = &role.source.parsed.policy else {
+        if role.source.parsed.policy.is_none() {
             continue;
-        };
+        }
         let account = role_arn_parts(&sa.role_arn.value).map(|(_, a, _)| a.to_owned());
         let mut reasons = Vec::new();
         let mut admitted = false;
         let mut only_aud = true;
+        // A decision that rests on an unknown value is no mismatch.
+        let mut undecided = false;
         for cluster in &config.clusters {
             let Ok(issuer) = Issuer::parse(&cluster.issuer) else {
                 continue;
@@ -183,7 +185,13 @@ pub fn crosscheck(
                 context: Vec::new(),
                 actions: Vec::new(),
             };
-            let answer = query.answer(policy, role.source.account.as_deref());
+            let Some(answer) = query.answer_source(role.source) else {
+                continue;
+            };
+            if answer.decision == Decision::Unknown {
+                undecided = true;
+                continue;
+            }
             let allowed =
                 answer.decision == Decision::Allow && !role.source.parsed.iam_would_reject();
             if allowed {
@@ -196,7 +204,7 @@ pub fn crosscheck(
                 reasons.push(format!("from cluster `{}`: {why}", cluster.name));
             }
         }
-        if admitted || reasons.is_empty() {
+        if admitted || undecided || reasons.is_empty() {
             continue;
         }
         let role_name = role.source.name.as_deref().unwrap_or(&sa.role_arn.value);

@@ -6,12 +6,14 @@
 mod condition;
 mod principal;
 mod request;
+mod unknown;
 
 pub use condition::{ConditionOutcome, ConditionReason};
 pub use principal::{
     matches as principal_matches, principal_account, PrincipalOutcome, RequestPrincipal,
 };
 pub use request::{ContextEntry, Request, RequestContext};
+pub use unknown::{decide_with_unknowns, Undecided};
 
 use crate::policy::{Actions, Effect, Statement, TrustPolicy};
 
@@ -24,21 +26,26 @@ pub enum Decision {
     ImplicitDeny,
     /// A `Deny` statement matched.
     ExplicitDeny,
+    /// The outcome rests on values trustlint cannot know (see [`decide_with_unknowns`]): the
+    /// request may or may not be allowed. Never treated as allowed.
+    Unknown,
 }
 
 impl Decision {
-    /// `allow`, `implicit-deny` or `explicit-deny`.
+    /// `allow`, `implicit-deny`, `explicit-deny` or `unknown`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Decision::Allow => "allow",
             Decision::ImplicitDeny => "implicit-deny",
             Decision::ExplicitDeny => "explicit-deny",
+            Decision::Unknown => "unknown",
         }
     }
 
     /// Combine the decisions of several required authorisations (e.g. `sts:AssumeRole` and
-    /// `sts:TagSession`): allowed only when every one is.
+    /// `sts:TagSession`): allowed only when every one is. A known denial wins over an unknown
+    /// (the request is denied whatever the unknown is); an unknown wins over `Allow`.
     #[must_use]
     pub fn all(decisions: impl IntoIterator<Item = Decision>) -> Decision {
         let mut out = Decision::Allow;
@@ -46,7 +53,8 @@ impl Decision {
             match d {
                 Decision::ExplicitDeny => return Decision::ExplicitDeny,
                 Decision::ImplicitDeny => out = Decision::ImplicitDeny,
-                Decision::Allow => {}
+                Decision::Unknown if out == Decision::Allow => out = Decision::Unknown,
+                Decision::Unknown | Decision::Allow => {}
             }
         }
         out

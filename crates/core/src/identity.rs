@@ -2,7 +2,9 @@
 //! (SEMANTICS.md §2.2, §4.3–§4.4, §5; INTERFACE.md `can-assume`).
 
 use crate::eval::{self, Decision, Evaluation, Request, RequestContext, RequestPrincipal};
-use crate::policy::TrustPolicy;
+use crate::input::unknown::{self, Unknown};
+use crate::input::PolicySource;
+use crate::policy::{Statement, TrustPolicy};
 
 /// The service principal of EKS Pod Identity.
 pub const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
@@ -358,6 +360,51 @@ impl Query {
             actions,
             notes,
         }
+    }
+
+    /// Evaluate the query against a policy read from an input, treating its unknown values as
+    /// unknown ([`eval::decide_with_unknowns`]): the decision is [`Decision::Unknown`] where it
+    /// rests on them, and a note names them. A source without a readable policy gives `None`.
+    #[must_use]
+    pub fn answer_source(&self, source: &PolicySource) -> Option<Answer> {
+        let policy = source.parsed.policy.as_ref()?;
+        let mut answer = self.answer(policy, source.account.as_deref());
+        if !source.has_unknowns() {
+            return Some(answer);
+        }
+        let spans = source.unknown_spans();
+        let mut resting: Vec<&Unknown> = Vec::new();
+        for a in &mut answer.actions {
+            let undecided = eval::decide_with_unknowns(policy, &a.evaluation, &spans);
+            a.evaluation.decision = undecided.decision;
+            if undecided.decision != Decision::Unknown {
+                continue;
+            }
+            let statements: Vec<&Statement> = undecided
+                .statements
+                .iter()
+                .filter_map(|&i| policy.statements.get(i))
+                .collect();
+            let stray = unknown::stray(Some(policy), &source.unknowns);
+            for u in &source.unknowns {
+                let in_undecided = statements.iter().any(|s| {
+                    unknown::in_statement(s, std::slice::from_ref(u))
+                        .next()
+                        .is_some()
+                });
+                if (in_undecided || stray.contains(&u)) && !resting.contains(&u) {
+                    resting.push(u);
+                }
+            }
+        }
+        answer.decision = Decision::all(answer.actions.iter().map(|a| a.evaluation.decision));
+        if answer.decision == Decision::Unknown {
+            answer.notes.push(format!(
+                "the decision rests on values trustlint cannot resolve: {}",
+                unknown::names(&resting)
+            ));
+        }
+        Some(answer)
     }
 
     /// Notes for condition keys that the policy tests, that the request does not carry, and

@@ -1,7 +1,12 @@
 //! Recognising the JSON inputs of INTERFACE.md and extracting their trust policies, with spans
 //! that point into the user's file even when a policy is embedded as a (URL-encoded) string.
 
+pub mod cloudformation;
 pub mod terraform;
+pub mod unknown;
+
+pub use unknown::Unknown;
+
 use crate::diagnostic::{code, Finding, Severity};
 use crate::json::{self, Node, Value};
 use crate::policy::{parse::json_error_finding, parse_policy_node, ParsedPolicy};
@@ -20,6 +25,8 @@ pub enum InputKind {
     ListRoles,
     /// `terraform show -json` output (a plan, or a state).
     TerraformPlan,
+    /// A CloudFormation template (JSON or YAML).
+    CloudFormation,
     /// Valid JSON that is none of the above.
     Unrecognized,
     /// Not valid JSON.
@@ -36,6 +43,7 @@ impl InputKind {
             InputKind::AuthorizationDetails => "get-account-authorization-details output",
             InputKind::ListRoles => "list-roles output",
             InputKind::TerraformPlan => "Terraform plan",
+            InputKind::CloudFormation => "CloudFormation template",
             InputKind::Unrecognized => "unrecognized JSON",
             InputKind::Invalid => "invalid JSON",
         }
@@ -51,6 +59,27 @@ pub struct Embedded {
     pub map: Vec<usize>,
     /// Whether the string was URL-encoded.
     pub url_encoded: bool,
+    /// For every byte of `text`, the byte offset in the file just past the text it came from
+    /// (so that a span ending at that byte ends exactly there); empty when span ends map through
+    /// `map` (the end of a span is where the next byte came from).
+    pub ends: Vec<usize>,
+}
+
+impl Embedded {
+    /// Map a span of `text` to a span in the file.
+    #[must_use]
+    pub fn map_span(&self, span: Span) -> Span {
+        if self.ends.is_empty() || span.end <= span.start {
+            return map_span(&self.map, span);
+        }
+        let start = map_span(&self.map, span).start;
+        let end = self
+            .ends
+            .get(span.end - 1)
+            .copied()
+            .unwrap_or_else(|| map_span(&self.map, span).end);
+        Span::new(start, end.max(start))
+    }
 }
 
 /// One trust policy found in an input.
@@ -69,6 +98,10 @@ pub struct PolicySource {
     pub parsed: ParsedPolicy,
     /// The decoded text when the policy is embedded as a string.
     pub embedded: Option<Embedded>,
+    /// The values of the policy that trustlint cannot know (CloudFormation intrinsics it cannot
+    /// resolve), in text order; their spans point into [`PolicySource::text`]. Rules do not
+    /// decide on them and evaluation treats them as unknown (see [`unknown`]).
+    pub unknowns: Vec<Unknown>,
 }
 
 impl PolicySource {
@@ -92,12 +125,34 @@ impl PolicySource {
     pub fn file_span(&self, span: Span) -> Span {
         match &self.embedded {
             None => span,
-            Some(e) => map_span(&e.map, span),
+            Some(e) => e.map_span(span),
+        }
+    }
+
+    /// Whether the policy holds a value trustlint cannot know.
+    #[must_use]
+    pub fn has_unknowns(&self) -> bool {
+        !self.unknowns.is_empty()
+    }
+
+    /// The spans of the unknown values, in [`PolicySource::text`].
+    #[must_use]
+    pub fn unknown_spans(&self) -> Vec<Span> {
+        self.unknowns.iter().map(|u| u.span).collect()
+    }
+
+    /// `text` (a value of the policy) with each unknown written as its description.
+    #[must_use]
+    pub fn show(&self, text: &str) -> String {
+        if self.unknowns.is_empty() {
+            text.to_owned()
+        } else {
+            unknown::show(text, &self.unknowns)
         }
     }
 }
 
-fn map_span(map: &[usize], span: Span) -> Span {
+pub(crate) fn map_span(map: &[usize], span: Span) -> Span {
     let last = map.last().copied().unwrap_or(0);
     let start = map.get(span.start).copied().unwrap_or(last);
     let end = map.get(span.end).copied().unwrap_or(last).max(start);
@@ -115,12 +170,24 @@ pub struct Input {
     pub findings: Vec<Finding>,
 }
 
-/// Read one file's bytes.
+/// Read one file's bytes: JSON inputs, and CloudFormation templates in JSON or YAML.
 #[must_use]
 pub fn read_input(bytes: &[u8]) -> Input {
     let root = match json::parse(bytes) {
         Ok(root) => root,
         Err(err) => {
+            let text = std::str::from_utf8(bytes).unwrap_or("");
+            // Text that starts like JSON is reported as broken JSON, not retried as YAML.
+            let json_like = text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with(['{', '[']);
+            if !json_like {
+                let options = cloudformation::TemplateOptions::default();
+                if let Some(input) = cloudformation::read_yaml(text, &options) {
+                    return input;
+                }
+            }
             return Input {
                 kind: InputKind::Invalid,
                 policies: vec![PolicySource {
@@ -133,12 +200,16 @@ pub fn read_input(bytes: &[u8]) -> Input {
                         findings: vec![json_error_finding(&err)],
                     },
                     embedded: None,
+                    unknowns: Vec::new(),
                 }],
                 findings: Vec::new(),
             };
         }
     };
     let text = std::str::from_utf8(bytes).unwrap_or("");
+    if cloudformation::is_template_json(&root) {
+        return cloudformation::read_json(&root, text);
+    }
     read_node(&root, text)
 }
 
@@ -178,6 +249,7 @@ fn read_node(root: &Node, text: &str) -> Input {
             account: None,
             parsed: parse_policy_node(root, text),
             embedded: None,
+            unknowns: Vec::new(),
         });
     }
     input
@@ -238,6 +310,7 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
         account,
         parsed,
         embedded,
+        unknowns: Vec::new(),
     });
 }
 
@@ -316,8 +389,24 @@ pub(crate) fn embedded_policy(doc: &Node, text: &str) -> (ParsedPolicy, Option<E
             text: decoded,
             map,
             url_encoded,
+            ends: Vec::new(),
         }),
     )
+}
+
+/// URL-decode `raw` (whose bytes map to the file through `raw_map`, one entry per byte plus the
+/// end), returning the decoded text (invalid UTF-8 replaced) and its map into the file.
+pub(crate) fn embedded_url_decode(raw: &str, raw_map: &[usize]) -> (String, Vec<usize>) {
+    let (bytes, map) = percent_decode(raw);
+    let last = raw_map.last().copied().unwrap_or(0);
+    let map = map
+        .iter()
+        .map(|&i| raw_map.get(i).copied().unwrap_or(last))
+        .collect::<Vec<_>>();
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, map),
+        Err(_) => (raw.to_owned(), raw_map.to_vec()),
+    }
 }
 
 /// Decode `%XX` escapes; returns the bytes and, for each output byte (plus the end), the input

@@ -93,6 +93,64 @@ pub fn who_can_assume(policy: &TrustPolicy) -> Result<Vec<Admitted>, TooComplex>
     Ok(out)
 }
 
+/// Whether what [`who_can_assume`] says of `admitted` rests on a value trustlint cannot know
+/// (`unknowns`: spans in the text the policy's spans point into, see
+/// [`crate::input::unknown`]): an unknown lies outside every statement, or in a statement that
+/// may concern the principal (its `Principal` holds an unknown, trusts the principal, or is
+/// missing). Such a set must be reported as unknown, not as what the placeholders admit.
+#[must_use]
+pub fn rests_on_unknowns(
+    policy: &TrustPolicy,
+    admitted: &Admitted,
+    unknowns: &[crate::source::Span],
+) -> bool {
+    let overlaps =
+        |a: crate::source::Span| unknowns.iter().any(|u| a.start < u.end && u.start < a.end);
+    if unknowns.is_empty() {
+        return false;
+    }
+    if unknowns.iter().any(|u| {
+        !policy
+            .statements
+            .iter()
+            .any(|s| s.span.start < u.end && u.start < s.span.end)
+    }) {
+        return true;
+    }
+    let trusted = trusted_for(admitted.class, &admitted.principal);
+    // An unknown principal value stays of its kind: an unknown `Federated` value is no IAM role.
+    let could_be = |kind: PrincipalKind| match admitted.class {
+        PrincipalClass::Any => true,
+        PrincipalClass::WebIdentity => kind == PrincipalKind::Federated,
+        PrincipalClass::PodIdentity | PrincipalClass::Service => kind == PrincipalKind::Service,
+        PrincipalClass::Aws => kind == PrincipalKind::Aws,
+    };
+    policy
+        .statements
+        .iter()
+        .filter(|s| overlaps(s.span))
+        .any(|s| {
+            let Some(p) = &s.principal else { return true };
+            let unknown_entry = p
+                .entries
+                .iter()
+                .any(|e| overlaps(e.span) && could_be(e.kind));
+            let outside_entries = unknowns.iter().any(|u| {
+                p.span.start < u.end
+                    && u.start < p.span.end
+                    && !p
+                        .entries
+                        .iter()
+                        .any(|e| e.span.start <= u.start && u.end <= e.span.end)
+            });
+            unknown_entry
+                || outside_entries
+                || trusted
+                    .as_ref()
+                    .is_none_or(|t| principal_matches(s, &t.request).matched())
+        })
+}
+
 /// The regions admitted to one principal (given as it would appear in a policy).
 ///
 /// # Errors

@@ -215,6 +215,7 @@ fn role_policy(
         account,
         parsed,
         embedded,
+        unknowns: Vec::new(),
     });
 }
 

@@ -588,6 +588,7 @@ proptest! {
             account: None,
             parsed: bare,
             embedded: None,
+            unknowns: Vec::new(),
         };
         same_findings(&policy, &plan, &lints(&bare_source, &policy), &lints(source, &plan));
     }
@@ -615,6 +616,7 @@ fn every_template_yields_findings_to_compare() {
             account: None,
             parsed: bare,
             embedded: None,
+            unknowns: Vec::new(),
         };
         let total = source.parsed.findings.len() + lints(&source, &policy).len();
         assert!(total > 0, "{policy}");
