@@ -44,6 +44,15 @@ fn counts(reports: &[FileReport]) -> (usize, usize, usize) {
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
 }
 
+/// `1 file`, `2 files`, `1 policy`, `3 policies`.
+fn plural(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("{n} {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
+}
+
 /// miette snippets, then a summary line.
 pub fn human(reports: &[FileReport]) -> String {
     let renderer = Renderer::stdout();
@@ -86,8 +95,12 @@ pub fn human(reports: &[FileReport]) -> String {
     let (e, w, i) = counts(reports);
     let policies: usize = reports.iter().map(|r| r.report.policies).sum();
     out.push_str(&format!(
-        "checked {} files ({policies} policies): {e} errors, {w} warnings, {i} infos\n",
-        reports.len()
+        "checked {} ({}): {}, {}, {}\n",
+        plural(reports.len(), "file"),
+        plural(policies, "policy"),
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(i, "info"),
     ));
     out
 }

@@ -79,6 +79,20 @@ fn find_role<'a>(roles: &[RoleRef<'a>], arn: &str) -> Option<RoleRef<'a>> {
         .copied()
 }
 
+/// How messages name a role: its IAM name, and the input's own name for it when that differs
+/// (a Terraform resource address, a CloudFormation logical id).
+fn role_label(source: &PolicySource, arn: &str) -> String {
+    let iam = source
+        .role_name
+        .as_deref()
+        .or_else(|| role_arn_parts(arn).map(|(_, _, n)| n));
+    match (iam, source.name.as_deref()) {
+        (Some(iam), Some(name)) if iam != name => format!("`{iam}` (`{name}`)"),
+        (Some(n), _) | (None, Some(n)) => format!("`{n}`"),
+        (None, None) => format!("`{arn}`"),
+    }
+}
+
 /// Why the best `Allow` statement refused the request, and whether only `:aud` conditions failed.
 fn reason(source: &PolicySource, eval: &Evaluation) -> (String, bool) {
     let Some(policy) = &source.parsed.policy else {
@@ -207,7 +221,7 @@ pub fn crosscheck(
         if admitted || undecided || reasons.is_empty() {
             continue;
         }
-        let role_name = role.source.name.as_deref().unwrap_or(&sa.role_arn.value);
+        let role_name = role_label(role.source, &sa.role_arn.value);
         let finding = if only_aud {
             let span = sa.audience.as_ref().map_or(sa.role_arn.span, |a| a.span);
             Finding::new(
@@ -215,7 +229,7 @@ pub fn crosscheck(
                 Severity::Error,
                 span,
                 format!(
-                    "service account `{}/{}` uses audience `{}`, which role `{role_name}` ({}) does not admit: {}",
+                    "service account `{}/{}` uses audience `{}`, which role {role_name} ({}) does not admit: {}",
                     sa.namespace, sa.name, sa.audience(), role.path, reasons.join("; ")
                 ),
             )
@@ -226,7 +240,7 @@ pub fn crosscheck(
                 Severity::Error,
                 sa.role_arn.span,
                 format!(
-                    "role `{role_name}` ({}) does not admit service account `{}/{}`: {}",
+                    "role {role_name} ({}) does not admit service account `{}/{}`: {}",
                     role.path, sa.namespace, sa.name, reasons.join("; ")
                 ),
             )

@@ -213,9 +213,16 @@ fn role(entry: &YamlEntry, resolver: &Resolver<'_>, account: Option<&str>, input
         );
         return;
     };
+    let role_name = entry
+        .value
+        .get("Properties")
+        .and_then(|p| p.get("RoleName"))
+        .and_then(|n| resolver.to_str(resolver.eval(n)))
+        .and_then(|s| s.known());
     let (parsed, embedded, unknowns) = document(doc, resolver);
     input.policies.push(PolicySource {
         name: Some(name),
+        role_name,
         arn: None,
         account: account.map(str::to_owned),
         parsed,
