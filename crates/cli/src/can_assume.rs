@@ -9,7 +9,8 @@ use trustlint_core::eval::{
     ConditionOutcome, Decision, Evaluation, PrincipalOutcome, StatementTrace,
 };
 use trustlint_core::identity::{Answer, Identity, Issuer, Query, ServiceAccount};
-use trustlint_core::input::{read_input, PolicySource};
+use trustlint_core::input::cloudformation::{read_template, TemplateOptions};
+use trustlint_core::input::{read_input, Input, InputKind, PolicySource};
 use trustlint_core::policy::{Statement, TrustPolicy};
 use trustlint_core::source::{LineIndex, Span};
 
@@ -19,7 +20,7 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
     let path = args.path.display().to_string();
     let bytes = read_path(&args.path)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let input = read_input(&bytes);
+    let input = read_for_request(&bytes, &text, args);
     let sources: Vec<&PolicySource> = input
         .policies
         .iter()
@@ -78,6 +79,26 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
     } else {
         Exit::Failure
     })
+}
+
+/// The file's roles; a CloudFormation template is read with the request's account and partition
+/// as `AWS::AccountId` and `AWS::Partition` (the stack's, since the role is in it).
+fn read_for_request(bytes: &[u8], text: &str, args: &CanAssumeArgs) -> Input {
+    let input = read_input(bytes);
+    if input.kind != InputKind::CloudFormation {
+        return input;
+    }
+    let mut pseudo = Vec::new();
+    if let Some(account) = &args.account {
+        pseudo.push(("AWS::AccountId".to_owned(), account.clone()));
+    }
+    if let Some(partition) = &args.partition {
+        pseudo.push(("AWS::Partition".to_owned(), partition.clone()));
+    }
+    if pseudo.is_empty() {
+        return input;
+    }
+    read_template(text, &TemplateOptions { pseudo }).unwrap_or(input)
 }
 
 fn build_query(args: &CanAssumeArgs) -> Result<Query, String> {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use trustlint_core::check::{check_with_input, CheckOptions, Report, Reported};
 use trustlint_core::crosscheck::{crosscheck, RoleRef};
 use trustlint_core::diagnostic::{code, Finding, Severity};
+use trustlint_core::input::cloudformation::{read_template, TemplateOptions};
 use trustlint_core::input::Input;
 use trustlint_core::input::InputKind;
 use trustlint_core::k8s::{service_accounts, ServiceAccount};
@@ -195,6 +196,26 @@ pub struct Checked {
     pub accounts: Vec<ServiceAccount>,
 }
 
+/// Whether a template's roles rest on `${AWS::AccountId}`.
+fn rests_on_account_id(input: Option<&Input>) -> bool {
+    input.is_some_and(|input| {
+        input.kind == InputKind::CloudFormation
+            && input
+                .policies
+                .iter()
+                .flat_map(|p| &p.unknowns)
+                .any(|u| u.description.contains("AWS::AccountId"))
+    })
+}
+
+/// A template read again with `AWS::AccountId` set to `account`.
+fn with_account_id(text: &str, account: &str) -> Option<Input> {
+    let options = TemplateOptions {
+        pseudo: vec![("AWS::AccountId".to_owned(), account.to_owned())],
+    };
+    read_template(text, &options)
+}
+
 fn is_yaml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "yaml" || e == "yml")
 }
@@ -323,19 +344,6 @@ fn check_manifest(
 /// TL501/TL502: every annotated ServiceAccount against the roles of every file.
 fn cross_check(checked: &mut [Checked], options: &CheckOptions) {
     let findings = {
-        let roles: Vec<RoleRef<'_>> = checked
-            .iter()
-            .enumerate()
-            .flat_map(|(i, c)| {
-                c.input.iter().flat_map(move |input| {
-                    input.policies.iter().map(move |source| RoleRef {
-                        file: i,
-                        path: &c.file.path,
-                        source,
-                    })
-                })
-            })
-            .collect();
         let accounts: Vec<(usize, &ServiceAccount)> = checked
             .iter()
             .enumerate()
@@ -344,7 +352,55 @@ fn cross_check(checked: &mut [Checked], options: &CheckOptions) {
         if accounts.is_empty() {
             return;
         }
-        crosscheck(&roles, &accounts, &options.config)
+        // A template's `${AWS::AccountId}` is the account of the stack, which is the account of
+        // the role a ServiceAccount names: templates that rest on it are re-read with the account
+        // of each group of annotations, which makes their roles exact for that group.
+        let mut groups: Vec<(Option<&str>, Vec<(usize, &ServiceAccount)>)> = Vec::new();
+        for (i, sa) in accounts {
+            let account = sa
+                .role_arn
+                .value
+                .split(':')
+                .nth(4)
+                .filter(|a| !a.is_empty());
+            match groups.iter_mut().find(|(a, _)| *a == account) {
+                Some((_, list)) => list.push((i, sa)),
+                None => groups.push((account, vec![(i, sa)])),
+            }
+        }
+        let mut found = Vec::new();
+        for (account, sas) in groups {
+            let resolved: Vec<(usize, Input)> = account
+                .map(|a| {
+                    checked
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| rests_on_account_id(c.input.as_ref()))
+                        .filter_map(|(i, c)| Some((i, with_account_id(&c.file.text, a)?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let roles: Vec<RoleRef<'_>> = checked
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let input = resolved
+                        .iter()
+                        .find(|(j, _)| *j == i)
+                        .map(|(_, input)| input)
+                        .or(c.input.as_ref());
+                    input.into_iter().flat_map(move |input| {
+                        input.policies.iter().map(move |source| RoleRef {
+                            file: i,
+                            path: &c.file.path,
+                            source,
+                        })
+                    })
+                })
+                .collect();
+            found.extend(crosscheck(&roles, &sas, &options.config));
+        }
+        found
     };
     for f in findings {
         if !options.selects(f.finding.code) {

@@ -139,3 +139,75 @@ fn who_can_assume_does_not_describe_sets_resting_on_unknowns() {
     assert!(!text.contains("admits nobody"), "{text}");
     assert!(!text.contains("service account `payments/api`"), "{text}");
 }
+
+#[test]
+fn can_assume_resolves_the_account_id_from_account() {
+    let ask = |extra: &[&str]| {
+        let mut args = vec![
+            "can-assume",
+            SHORT,
+            "--format",
+            "json",
+            "--role",
+            "PaymentsRole",
+            "--issuer",
+            ISSUER,
+            "--sa",
+            "payments/api",
+        ];
+        args.extend_from_slice(extra);
+        let out = trustlint(&args);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), v["results"][0]["decision"].clone())
+    };
+    assert_eq!(ask(&[]), (Some(1), "unknown".into()));
+    assert_eq!(
+        ask(&["--account", "111122223333"]),
+        (Some(0), "allow".into())
+    );
+}
+
+#[test]
+fn cross_check_reads_account_id_from_the_service_account_annotation() {
+    let dir = std::env::temp_dir().join(format!("trustlint-cfn-account-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::copy(root.join(SHORT), dir.join("template.yaml")).unwrap();
+    std::fs::copy(
+        root.join("corpus/lint/trustlint.toml"),
+        dir.join("trustlint.toml"),
+    )
+    .unwrap();
+    let sa = |ns: &str| {
+        format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: {ns}\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/PaymentsRole\n"
+        )
+    };
+    std::fs::write(
+        dir.join("sa.yaml"),
+        format!("{}---\n{}", sa("payments"), sa("billing")),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(["check", ".", "--format", "json", "--select", "TL5"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["span"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // `payments/api` is admitted once `${AWS::AccountId}` is the annotation's account;
+    // `billing/api` (the second document, line 15) is not.
+    assert_eq!(found, vec![("TL501".to_owned(), 15)], "{v:#}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

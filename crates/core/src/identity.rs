@@ -262,7 +262,16 @@ impl Query {
                         found
                     });
                 let account = account.unwrap_or_else(|| {
-                    notes.push("the role's account is unknown and the policy names no OIDC provider ARN; give --account".to_owned());
+                    let unresolved = policy.is_some_and(|p| {
+                        p.federated_principals().any(|e| {
+                            e.value.contains(crate::input::unknown::PLACEHOLDER_OPEN)
+                        })
+                    });
+                    notes.push(if unresolved {
+                        "the account in the policy's provider ARN is not known (a template's `${AWS::AccountId}`?); give --account".to_owned()
+                    } else {
+                        "the role's account is unknown and the policy names no OIDC provider ARN; give --account".to_owned()
+                    });
                     "000000000000".to_owned()
                 });
                 let partition = self
@@ -452,9 +461,9 @@ fn provider_account(policy: &TrustPolicy, prefix: &str) -> Option<String> {
         let _ = (parts.next(), parts.next(), parts.next(), parts.next());
         let account = parts.next()?;
         let resource = parts.next()?;
-        resource
-            .starts_with("oidc-provider/")
-            .then(|| account.to_owned())
+        (resource.starts_with("oidc-provider/")
+            && !account.contains(crate::input::unknown::PLACEHOLDER_OPEN))
+        .then(|| account.to_owned())
     };
     let federated: Vec<&str> = policy
         .federated_principals()
