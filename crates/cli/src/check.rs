@@ -196,6 +196,9 @@ pub struct Checked {
     pub accounts: Vec<ServiceAccount>,
 }
 
+/// The annotated ServiceAccounts (with their file index) whose role ARNs name one account.
+type AccountGroup<'a> = (Option<&'a str>, Vec<(usize, &'a ServiceAccount)>);
+
 /// Whether a template's roles rest on `${AWS::AccountId}`.
 fn rests_on_account_id(input: Option<&Input>) -> bool {
     input.is_some_and(|input| {
@@ -355,7 +358,7 @@ fn cross_check(checked: &mut [Checked], options: &CheckOptions) {
         // A template's `${AWS::AccountId}` is the account of the stack, which is the account of
         // the role a ServiceAccount names: templates that rest on it are re-read with the account
         // of each group of annotations, which makes their roles exact for that group.
-        let mut groups: Vec<(Option<&str>, Vec<(usize, &ServiceAccount)>)> = Vec::new();
+        let mut groups: Vec<AccountGroup<'_>> = Vec::new();
         for (i, sa) in accounts {
             let account = sa
                 .role_arn
