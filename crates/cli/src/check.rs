@@ -11,7 +11,6 @@ use trustlint_core::diagnostic::{code, Finding, Severity};
 use trustlint_core::input::Input;
 use trustlint_core::input::InputKind;
 use trustlint_core::k8s::{service_accounts, ServiceAccount};
-use trustlint_core::source::Span;
 
 /// One file to check, and whether the user named it.
 struct Target {
@@ -218,13 +217,7 @@ fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>,
                 0,
                 Reported {
                     policy: None,
-                    finding: Finding::new(
-                        code::INVALID_JSON,
-                        Severity::Error,
-                        Span::new(0, 0),
-                        "the file is JSON but not a trust policy, get-role, list-roles or authorization-details output",
-                    )
-                    .with_help("pass a trust policy document or the output of `aws iam get-role`"),
+                    finding: trustlint_core::check::not_a_policy(),
                 },
             );
         }
