@@ -47,9 +47,9 @@ fn with_arg(arg: &JsValue, f: impl FnOnce(&Value) -> Value) -> JsValue {
 #[must_use]
 pub fn check(
     text: &str,
-    #[wasm_bindgen(unchecked_param_type = "CheckOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
 ) -> JsValue {
-    with_arg(&options, |o| api::check(text, o))
+    with_arg(&options.unwrap_or(JsValue::NULL), |o| api::check(text, o))
 }
 
 /// Whether an identity may assume the role(s) in `text`, with the trace of every statement, as
@@ -68,10 +68,13 @@ pub fn can_assume(
 #[must_use]
 pub fn who_can_assume(
     text: &str,
-    #[wasm_bindgen(unchecked_param_type = "{ role?: string; path?: string } | undefined")]
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ role?: string; path?: string }")] options: Option<
+        JsValue,
+    >,
 ) -> JsValue {
-    with_arg(&options, |o| api::who_can_assume(text, o))
+    with_arg(&options.unwrap_or(JsValue::NULL), |o| {
+        api::who_can_assume(text, o)
+    })
 }
 
 /// What `new` admits that `old` did not (widened) and the reverse (narrowed).
