@@ -33,7 +33,12 @@ pub fn check(text: &str, options: &Value) -> Value {
     or_error((|| {
         let path = path_of(options)?;
         let opts = output::check::options_from_json(options)?;
-        Ok(output::check::check_text(&path, text, &opts, Offsets::Utf16))
+        Ok(output::check::check_text(
+            &path,
+            text,
+            &opts,
+            Offsets::Utf16,
+        ))
     })())
 }
 
@@ -42,9 +47,10 @@ pub fn check(text: &str, options: &Value) -> Value {
 /// plus `role` and `path`.
 #[must_use]
 pub fn can_assume(text: &str, request: &Value) -> Value {
-    or_error(path_of(request).and_then(|path| {
-        output::can_assume::run(&path, text, request, Offsets::Utf16)
-    }))
+    or_error(
+        path_of(request)
+            .and_then(|path| output::can_assume::run(&path, text, request, Offsets::Utf16)),
+    )
 }
 
 /// `trustlint who-can-assume --format json`. Options: `role`, `path`.
@@ -115,7 +121,10 @@ mod tests {
     #[test]
     fn user_errors_are_results() {
         assert!(can_assume(POLICY, &json!({}))["error"].is_string());
-        assert!(can_assume("{}", &json!({"principal": "arn:aws:iam::111122223333:root"}))["error"]
+        assert!(can_assume(
+            "{}",
+            &json!({"principal": "arn:aws:iam::111122223333:root"})
+        )["error"]
             .is_string());
         assert!(check(POLICY, &json!({"select": ["X1"]}))["error"].is_string());
         assert!(explain("TL999")["error"].is_string());
