@@ -3,14 +3,13 @@
 use crate::args::{CanAssumeArgs, Format};
 use crate::render::{IndexedSource, Note, Renderer};
 use crate::{read_path, Exit};
-use serde_json::{json, Value};
+use serde_json::Value;
 use trustlint_core::diagnostic::Finding;
-use trustlint_core::eval::{
-    ConditionOutcome, Decision, Evaluation, PrincipalOutcome, StatementTrace,
-};
+use trustlint_core::eval::{ConditionOutcome, Decision, Evaluation, StatementTrace};
 use trustlint_core::identity::{Answer, Identity, Issuer, Query, ServiceAccount};
 use trustlint_core::input::cloudformation::{read_template, TemplateOptions};
 use trustlint_core::input::{read_input, Input, InputKind, PolicySource};
+use trustlint_core::output::{self, can_assume::principal_detail};
 use trustlint_core::policy::{Statement, TrustPolicy};
 use trustlint_core::source::{LineIndex, Span};
 
@@ -46,15 +45,12 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
     match args.format {
         Format::Json => {
             let index = LineIndex::new(&text);
-            let out = json!({
-                "schema": 1,
-                "undecided": input.findings.iter().map(|f| f.message.clone()).collect::<Vec<_>>(),
-                "results": results.iter().map(|r| r.to_json(&path, &text, &index)).collect::<Vec<_>>(),
-            });
-            crate::print(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&out).unwrap_or_default()
-            ));
+            let results = results
+                .iter()
+                .map(|r| r.to_json(&path, &text, &index))
+                .collect();
+            let out = output::can_assume::document(&input.findings, results);
+            crate::print(&output::pretty(&out));
         }
         Format::Human => {
             let renderer = Renderer::stdout();
@@ -235,53 +231,11 @@ impl RoleResult<'_> {
 
     /// The action whose evaluation decides: the first one not allowed, else the first.
     fn deciding(&self) -> Option<(&str, &Evaluation)> {
-        let answer = self.answer.as_ref()?;
-        let pick = answer
-            .actions
-            .iter()
-            .find(|a| a.evaluation.decision != Decision::Allow)
-            .or_else(|| answer.actions.first())?;
-        Some((pick.request.action.as_str(), &pick.evaluation))
+        output::can_assume::deciding(self.answer.as_ref())
     }
 
     fn to_json(&self, path: &str, file: &str, index: &LineIndex) -> Value {
-        let policy = self.source.parsed.policy.as_ref();
-        let statements: Vec<Value> = match (self.deciding(), policy) {
-            (Some((_, eval)), Some(policy)) => eval
-                .statements
-                .iter()
-                .filter_map(|t| policy.statements.get(t.index).map(|s| statement_json(s, t)))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let actions: Vec<Value> = self
-            .answer
-            .as_ref()
-            .map(|a| {
-                a.actions
-                    .iter()
-                    .map(|x| json!({"action": x.request.action, "decision": x.evaluation.decision.as_str()}))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let reasons: Vec<Value> = self
-            .reject_reasons()
-            .map(|f| {
-                let pos = index.position(file, f.span.start);
-                json!({"code": f.code, "message": f.message, "line": pos.line, "column": pos.column})
-            })
-            .collect();
-        json!({
-            "path": path,
-            "policy": self.source.name,
-            "decision": self.decision().as_str(),
-            "allowed": self.allowed(),
-            "iam_would_reject": self.rejected(),
-            "reject_reasons": reasons,
-            "actions": actions,
-            "notes": self.answer.as_ref().map(|a| a.notes.clone()).unwrap_or_default(),
-            "statements": statements,
-        })
+        output::can_assume::role_json(path, file, index, None, self.source, self.answer.as_ref())
     }
 
     fn human(&self, path: &str, file: &IndexedSource, who: &str, renderer: &Renderer) -> String {
@@ -581,42 +535,4 @@ fn action_help(action: &str) -> String {
 
 fn principal_span(s: &Statement) -> Span {
     s.principal.as_ref().map_or(s.span, |p| p.span)
-}
-
-fn principal_detail(p: &PrincipalOutcome) -> String {
-    match p {
-        PrincipalOutcome::Wildcard => "`*` trusts every caller".to_owned(),
-        PrincipalOutcome::Matched { value } => format!("`{value}` is the caller"),
-        PrincipalOutcome::NotMatched { candidates } if candidates.is_empty() => {
-            "no principal of the caller's type is listed".to_owned()
-        }
-        PrincipalOutcome::NotMatched { candidates } => format!(
-            "the caller is none of {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        PrincipalOutcome::Missing => "the statement has no `Principal`".to_owned(),
-    }
-}
-
-fn statement_json(s: &Statement, t: &StatementTrace) -> Value {
-    json!({
-        "index": t.index,
-        "sid": s.sid.as_ref().map(|x| x.value.clone()),
-        "effect": t.effect.map(|e| e.as_str()),
-        "matched": t.matched,
-        "principal": {"matched": t.principal.matched(), "detail": principal_detail(&t.principal)},
-        "action": {"matched": t.action_matched, "detail": t.action_detail},
-        "conditions": s.conditions.iter().zip(&t.conditions).map(|(c, o)| json!({
-            "operator": c.operator.map_or_else(|| c.operator_text.clone(), |op| op.canonical()),
-            "key": c.key,
-            "values": c.values.iter().map(|v| v.text.clone()).collect::<Vec<_>>(),
-            "request": o.request,
-            "matched": o.matched,
-            "detail": o.detail(c),
-        })).collect::<Vec<_>>(),
-    })
 }

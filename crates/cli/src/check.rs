@@ -276,13 +276,7 @@ fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>,
                 0,
                 Reported {
                     policy: None,
-                    finding: Finding::new(
-                        code::INVALID_JSON,
-                        Severity::Error,
-                        Span::new(0, 0),
-                        "the file is JSON but not a trust policy, get-role, list-roles or authorization-details output, Terraform plan or CloudFormation template",
-                    )
-                    .with_help("pass a trust policy document or the output of `aws iam get-role`"),
+                    finding: trustlint_core::check::not_a_policy(),
                 },
             );
         }

@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 use trustlint_core::check::Report;
 use trustlint_core::diagnostic::Severity;
 use trustlint_core::lint::{rule_by_code, RULES};
+use trustlint_core::output::{self, check::CheckedFile};
 use trustlint_core::source::{LineIndex, Position};
 
 /// One checked file.
@@ -107,35 +108,18 @@ pub fn human(reports: &[FileReport]) -> String {
 
 /// The schema-1 JSON document of INTERFACE.md.
 pub fn json(reports: &[FileReport]) -> String {
-    let mut diagnostics = Vec::new();
-    for r in reports {
-        for (rep, (start, end)) in r.report.findings.iter().zip(r.positions()) {
-            let f = &rep.finding;
-            diagnostics.push(json!({
-                "code": f.code,
-                "name": f.name,
-                "severity": f.severity.as_str(),
-                "message": f.message,
-                "help": f.help,
-                "path": r.path,
-                "policy": rep.policy,
-                "span": {"start": {"line": start.line, "column": start.column},
-                         "end": {"line": end.line, "column": end.column}},
-            }));
-        }
-    }
-    let (e, w, i) = counts(reports);
-    let out = json!({
-        "schema": 1,
-        "tool": {"name": "trustlint", "version": env!("CARGO_PKG_VERSION")},
-        "diagnostics": diagnostics,
-        "summary": {"files": reports.len(), "policies": reports.iter().map(|r| r.report.policies).sum::<usize>(),
-                    "error": e, "warning": w, "info": i},
-    });
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&out).unwrap_or_default()
-    )
+    let files: Vec<CheckedFile<'_>> = reports
+        .iter()
+        .map(|r| CheckedFile {
+            path: &r.path,
+            text: &r.text,
+            report: &r.report,
+        })
+        .collect();
+    output::pretty(&output::check::document(
+        &files,
+        output::Offsets::LineColumn,
+    ))
 }
 
 fn sarif_level(s: Severity) -> &'static str {

@@ -2,25 +2,14 @@
 
 use crate::args::{ExplainArgs, Format, RulesArgs};
 use crate::Exit;
-use serde_json::json;
 use trustlint_core::lint::{RuleMeta, RULES};
+use trustlint_core::output;
 
 /// `trustlint rules`.
 pub fn list(args: &RulesArgs) -> Result<Exit, String> {
     let metas: Vec<&RuleMeta> = RULES.iter().map(|r| r.meta()).collect();
     let out = match args.format {
-        Format::Json => {
-            let rules: Vec<_> = metas
-                .iter()
-                .map(|m| json!({"code": m.code, "name": m.name, "category": m.category.as_str(),
-                                "severity": m.category.severity().as_str(), "summary": m.summary(), "url": m.url()}))
-                .collect();
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&json!({"schema": 1, "rules": rules}))
-                    .unwrap_or_default()
-            )
-        }
+        Format::Json => output::pretty(&output::rules::document()),
         Format::Human => {
             let width = metas.iter().map(|m| m.name.len()).max().unwrap_or(0);
             let mut s = String::new();

@@ -2,48 +2,11 @@
 
 use crate::args::{DiffArgs, Format, WhoArgs};
 use crate::{read_path, Exit};
-use serde_json::{json, Map, Value};
-use trustlint_core::eval::Decision;
+use serde_json::Value;
 use trustlint_core::identity::Identity;
-use trustlint_core::input::{read_input, Input, PolicySource};
-use trustlint_core::symbolic::{self, confirms, example, summarize, Direction, Example, KeySet};
-
-/// An example identity as INTERFACE.md writes it.
-pub fn example_json(e: &Example) -> Value {
-    let q = &e.query;
-    let mut m = Map::new();
-    match &q.identity {
-        Identity::WebIdentity { issuer, sub, aud } => {
-            m.insert("issuer".into(), json!(issuer.url()));
-            m.insert("sub".into(), json!(sub));
-            m.insert("aud".into(), json!(aud));
-            if let Some(a) = &issuer.account {
-                m.insert("account".into(), json!(a));
-            }
-        }
-        Identity::PodIdentity { tags, .. } => {
-            m.insert("pod_identity".into(), json!(true));
-            let t: Map<String, Value> = tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-            m.insert("tags".into(), Value::Object(t));
-        }
-        Identity::Aws { principal } => {
-            m.insert("principal".into(), json!(principal));
-            m.insert("action".into(), json!("sts:AssumeRole"));
-        }
-    }
-    if let Some(a) = &q.account {
-        m.insert("account".into(), json!(a));
-    }
-    if !q.context.is_empty() {
-        let c: Map<String, Value> = q
-            .context
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .collect();
-        m.insert("context".into(), Value::Object(c));
-    }
-    Value::Object(m)
-}
+use trustlint_core::input::{read_input, unknown, Input, PolicySource};
+use trustlint_core::output::{self, who::describe_source};
+use trustlint_core::symbolic::{Direction, Example};
 
 /// The example as `can-assume` flags.
 pub fn example_flags(e: &Example) -> String {
@@ -79,25 +42,6 @@ pub fn example_flags(e: &Example) -> String {
         }
     }
     f
-}
-
-fn keys_json(keys: &[KeySet]) -> Value {
-    let m: Map<String, Value> = keys
-        .iter()
-        .map(|k| {
-            let mut v = json!({"include": k.include, "exclude": k.exclude});
-            if k.absent {
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("absent".into(), json!(true));
-                    if k.present.is_empty() {
-                        o.insert("present".into(), json!(false));
-                    }
-                }
-            }
-            (k.key.clone(), v)
-        })
-        .collect();
-    Value::Object(m)
 }
 
 fn load(path: &std::path::Path, role: Option<&str>) -> Result<(String, Input), String> {
@@ -165,15 +109,12 @@ pub fn who(args: &WhoArgs) -> Result<Exit, String> {
             human.push_str(&text);
         }
     }
+    let doc = output::who::document(results);
     match args.format {
-        Format::Json => crate::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({"schema": 1, "results": results}))
-                .unwrap_or_default()
-        )),
+        Format::Json => crate::print(&output::pretty(&doc)),
         Format::Human => crate::print(&human),
     }
-    std::mem::forget(results);
+    std::mem::forget(doc);
     std::mem::forget(input);
     Ok(Exit::Success)
 }
@@ -190,39 +131,25 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
     if source.parsed.iam_would_reject() {
         human.push_str("  note: IAM would reject this document (run `trustlint check`); as written it would admit:\n");
     }
-    let Some(policy) = &source.parsed.policy else {
+    let Some(described) = describe_source(source).map_err(|e| format!("{path}: {e}"))? else {
         human.push_str("  not a readable policy\n");
-        return Ok((
-            json!({"path": path, "policy": source.name, "principals": []}),
-            human,
-        ));
+        return Ok((output::who::role_json(path, source, None), human));
     };
-    let admitted = symbolic::who_can_assume(policy).map_err(|e| format!("{path}: {e}"))?;
-    let spans = source.unknown_spans();
-    let unknown_names =
-        trustlint_core::input::unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
-    if admitted.is_empty() && source.has_unknowns() {
+    let unknown_names = unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
+    if described.is_empty() && source.has_unknowns() {
         human.push_str(&format!(
             "  unknown: who may assume it rests on values trustlint cannot resolve: {unknown_names}\n"
         ));
-    } else if admitted.is_empty() {
+    } else if described.is_empty() {
         human.push_str("  nobody: no statement allows any principal\n");
     }
-    let mut principals = Vec::new();
-    for a in &admitted {
-        let shown = source.show(&a.principal);
-        human.push_str(&format!("  {} {shown}\n", a.class.as_str()));
-        // Do not describe a set that rests on placeholders.
-        if symbolic::rests_on_unknowns(policy, a, &spans) {
+    for d in &described {
+        let a = &d.admitted;
+        human.push_str(&format!("  {} {}\n", a.class.as_str(), d.shown));
+        if d.unknown {
             human.push_str(&format!(
                 "    unknown: what it admits rests on values trustlint cannot resolve: {unknown_names}\n"
             ));
-            let unknown: Vec<&str> = source
-                .unknowns
-                .iter()
-                .map(|u| u.description.as_str())
-                .collect();
-            principals.push(json!({"kind": a.class.as_str(), "principal": shown, "admits": [], "unknown": unknown}));
             continue;
         }
         if a.regions.is_empty() {
@@ -230,9 +157,7 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
                 "    admits nobody (every statement for it is unsatisfiable or denied)\n",
             );
         }
-        let mut admits = Vec::new();
-        for r in &a.regions {
-            let s = summarize(policy, a, r, source.account.as_deref());
+        for s in &d.summaries {
             human.push_str(&format!("    • {}\n", s.text));
             match &s.example {
                 Some(e) => {
@@ -244,131 +169,53 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
                 }
                 None => human.push_str("      (no example: it depends on conditions trustlint does not model exactly)\n"),
             }
-            admits.push(json!({
-                "keys": keys_json(&r.keys),
-                "exact": r.is_exact(),
-                "opaque": r.opaque,
-                "unless": r.unless,
-                "summary": s.text,
-                "example": s.example.as_ref().map(example_json),
-            }));
-        }
-        principals
-            .push(json!({"kind": a.class.as_str(), "principal": a.principal, "admits": admits}));
-    }
-    let mut out = json!({"path": path, "policy": source.name, "principals": principals});
-    if admitted.is_empty() && source.has_unknowns() {
-        if let Some(o) = out.as_object_mut() {
-            let unknown: Vec<&str> = source
-                .unknowns
-                .iter()
-                .map(|u| u.description.as_str())
-                .collect();
-            o.insert("unknown".into(), json!(unknown));
         }
     }
-    Ok((out, human))
+    Ok((
+        output::who::role_json(path, source, Some(&described)),
+        human,
+    ))
 }
 
 /// `trustlint diff OLD NEW`.
 pub fn diff(args: &DiffArgs) -> Result<Exit, String> {
     let (old_path, old) = load(&args.old, None)?;
     let (new_path, new) = load(&args.new, None)?;
-    // Pair roles by name; two single unnamed policies pair with each other.
-    let mut pairs: Vec<(Option<String>, Option<&PolicySource>, Option<&PolicySource>)> = Vec::new();
-    if old.policies.len() == 1 && new.policies.len() == 1 {
-        let (o, n) = (old.policies.first(), new.policies.first());
-        pairs.push((
-            n.and_then(|p| p.name.clone())
-                .or_else(|| o.and_then(|p| p.name.clone())),
-            o,
-            n,
-        ));
-    } else {
-        for n in &new.policies {
-            pairs.push((
-                n.name.clone(),
-                old.policies.iter().find(|o| o.name == n.name),
-                Some(n),
-            ));
-        }
-        for o in &old.policies {
-            if !new.policies.iter().any(|n| n.name == o.name) {
-                pairs.push((o.name.clone(), Some(o), None));
-            }
-        }
-    }
-    let empty =
-        trustlint_core::policy::parse_policy(br#"{"Version": "2012-10-17", "Statement": []}"#)
-            .policy
-            .ok_or("internal: empty policy")?;
-    let mut widened = Vec::new();
-    let mut narrowed = Vec::new();
+    let compared = output::diff::changes(&old, &new)?;
+    let changes = &compared.changes;
     let mut human = format!("diff {old_path} → {new_path}\n");
-    let mut undecided = Vec::new();
-    for (name, o, n) in pairs {
-        // A change that rests on an unknown value is not claimed.
-        if o.into_iter().chain(n).any(PolicySource::has_unknowns) {
-            let role = name.as_deref().unwrap_or("the policy");
-            human.push_str(&format!(
-                "? {role}: not compared, it rests on values trustlint cannot resolve\n"
-            ));
-            undecided.push(json!(name));
-            continue;
-        }
-        let op = o.and_then(|s| s.parsed.policy.as_ref()).unwrap_or(&empty);
-        let np = n.and_then(|s| s.parsed.policy.as_ref()).unwrap_or(&empty);
-        let account = n
-            .and_then(|s| s.account.as_deref())
-            .or_else(|| o.and_then(|s| s.account.as_deref()));
-        let (w, r) = symbolic::diff(op, np).map_err(|e| e.to_string())?;
-        for change in w.iter().chain(&r) {
-            let (gainer, loser, list, word) = match change.direction {
-                Direction::Widened => (np, op, &mut widened, "+ widened"),
-                Direction::Narrowed => (op, np, &mut narrowed, "- narrowed"),
-            };
-            for region in &change.admitted.regions {
-                let s = summarize(gainer, &change.admitted, region, account);
-                let ex = example(&change.admitted, region, account).filter(|e| {
-                    confirms(gainer, e, Decision::Allow) && !confirms(loser, e, Decision::Allow)
-                });
-                let role = name
-                    .as_deref()
-                    .map(|n| format!("{n}: "))
-                    .unwrap_or_default();
-                human.push_str(&format!(
-                    "{word}: {role}{} {}\n    {}\n",
-                    change.admitted.class.as_str(),
-                    change.admitted.principal,
-                    s.text
-                ));
-                if let Some(e) = &ex {
-                    human.push_str(&format!("    e.g. {}\n", example_flags(e)));
-                }
-                list.push(json!({
-                    "policy": name,
-                    "principal": change.admitted.principal,
-                    "kind": change.admitted.class.as_str(),
-                    "summary": s.text,
-                    "exact": region.is_exact(),
-                    "example": ex.as_ref().map(example_json),
-                }));
-            }
+    for name in &compared.undecided {
+        let role = name.as_deref().unwrap_or("the policy");
+        human.push_str(&format!(
+            "? {role}: not compared, it rests on values trustlint cannot resolve\n"
+        ));
+    }
+    for c in changes {
+        let word = match c.direction {
+            Direction::Widened => "+ widened",
+            Direction::Narrowed => "- narrowed",
+        };
+        let role = c
+            .policy
+            .as_deref()
+            .map(|n| format!("{n}: "))
+            .unwrap_or_default();
+        human.push_str(&format!(
+            "{word}: {role}{} {}\n    {}\n",
+            c.class.as_str(),
+            c.principal,
+            c.summary
+        ));
+        if let Some(e) = &c.example {
+            human.push_str(&format!("    e.g. {}\n", example_flags(e)));
         }
     }
-    if widened.is_empty() && narrowed.is_empty() && undecided.is_empty() {
+    if changes.is_empty() && compared.undecided.is_empty() {
         human.push_str("no change in who can assume the role\n");
     }
-    let is_widened = !widened.is_empty();
-    let mut out = json!({"schema": 1, "widened": widened, "narrowed": narrowed});
-    if let (Some(o), false) = (out.as_object_mut(), undecided.is_empty()) {
-        o.insert("undecided".into(), Value::Array(undecided));
-    }
+    let is_widened = changes.iter().any(|c| c.direction == Direction::Widened);
     match args.format {
-        Format::Json => crate::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&out).unwrap_or_default()
-        )),
+        Format::Json => crate::print(&output::pretty(&output::diff::document(&compared))),
         Format::Human => crate::print(&human),
     }
     Ok(if is_widened {

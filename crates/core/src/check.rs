@@ -61,6 +61,19 @@ pub struct Report {
     pub findings: Vec<Reported>,
 }
 
+/// The TL001 finding for a file that is JSON but holds no trust policy, reported when the
+/// user names the file (a directory walk skips such files silently).
+#[must_use]
+pub fn not_a_policy() -> Finding {
+    Finding::new(
+        crate::diagnostic::code::INVALID_JSON,
+        Severity::Error,
+        crate::source::Span::new(0, 0),
+        "the file is JSON but not a trust policy, get-role, list-roles or authorization-details output, Terraform plan or CloudFormation template",
+    )
+    .with_help("pass a trust policy document or the output of `aws iam get-role`")
+}
+
 /// Check one file's bytes. Never fails: a file that cannot be read as JSON gives a TL001 finding.
 #[must_use]
 pub fn check(bytes: &[u8], options: &CheckOptions) -> Report {

@@ -39,6 +39,7 @@ pub mod json;
 pub mod k8s;
 pub mod lint;
 pub mod matching;
+pub mod output;
 pub mod policy;
 pub mod source;
 pub mod symbolic;
