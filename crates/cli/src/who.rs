@@ -55,11 +55,7 @@ fn load(path: &std::path::Path, role: Option<&str>) -> Result<(String, Input), S
         ));
     }
     if let Some(r) = role {
-        if !input
-            .policies
-            .iter()
-            .any(|p| p.name.as_deref() == Some(r) || p.arn.as_deref() == Some(r))
-        {
+        if !input.policies.iter().any(|p| p.answers_to(r)) {
             return Err(format!("no role named `{r}` in `{shown}`"));
         }
     }

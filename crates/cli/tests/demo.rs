@@ -92,3 +92,22 @@ fn human_output_labels_every_planted_problem() {
     let text = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!(text);
 }
+
+/// `--role` takes the IAM role name as well as the resource address, in both query commands.
+#[test]
+fn roles_in_a_plan_answer_to_their_iam_name() {
+    let dir = repo().join("examples");
+    for name in ["payments-ledger", "module.payments.aws_iam_role.this"] {
+        let who = run(
+            &dir,
+            &["who-can-assume", "terraform/plan.json", "--role", name, "--format", "json"],
+        );
+        assert!(who.status.success(), "{name}: {}", String::from_utf8_lossy(&who.stderr));
+        let doc: Value = serde_json::from_slice(&who.stdout).unwrap();
+        let roles = doc["results"].as_array().unwrap();
+        assert_eq!(roles.len(), 1, "{name}: {doc}");
+    }
+    let missing = run(&dir, &["who-can-assume", "terraform/plan.json", "--role", "nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no role named `nope`"));
+}
