@@ -200,6 +200,18 @@ fn missing_key_null() {
     assert!(allowed(&cond("Null", "false"), &[(K, &["a"])]));
 }
 
+/// SEMANTICS §3.5: with a set qualifier, `Null` is always true (`ForAllValues:`) or always false
+/// (`ForAnyValue:`), whether the key is present or not and whatever the value.
+#[test]
+fn null_with_a_set_qualifier_is_constant() {
+    for value in [r#""true""#, r#""false""#] {
+        for context in [&[][..], &[(K, &["a"][..])][..]] {
+            assert!(allowed(&cond("ForAllValues:Null", value), context));
+            assert!(!allowed(&cond("ForAnyValue:Null", value), context));
+        }
+    }
+}
+
 #[test]
 fn missing_key_set_operators() {
     assert!(allowed(&cond("ForAllValues:StringEquals", r#""x""#), &[]));

@@ -71,11 +71,16 @@ fn decide(condition: &Condition, context: &RequestContext) -> (bool, ConditionRe
     let entry = context.get_lower(&condition.key_lower);
     if op.base == BaseOperator::Null {
         let present = entry.is_some();
-        let matched = condition.values.iter().any(|v| match v.compiled {
-            CompiledValue::Bool(Some(true)) => !present,
-            CompiledValue::Bool(Some(false)) => present,
-            _ => false,
-        });
+        // SEMANTICS §3.5: a set qualifier makes `Null` constant, whatever the key holds.
+        let matched = match op.qualifier {
+            Some(SetQualifier::ForAllValues) => true,
+            Some(SetQualifier::ForAnyValue) => false,
+            None => condition.values.iter().any(|v| match v.compiled {
+                CompiledValue::Bool(Some(true)) => !present,
+                CompiledValue::Bool(Some(false)) => present,
+                _ => false,
+            }),
+        };
         return (matched, ConditionReason::Null { present });
     }
     let negated = op.base.is_negated();

@@ -310,7 +310,10 @@ pub(crate) fn absent_key_consequence(statement: &Statement, condition: &Conditio
     let Some(op) = condition.operator else {
         return "";
     };
-    let holds = if op.base == BaseOperator::Null {
+    let holds = if op.base == BaseOperator::Null && op.qualifier.is_some() {
+        // A set qualifier makes `Null` constant (SEMANTICS §3.5).
+        op.qualifier == Some(SetQualifier::ForAllValues)
+    } else if op.base == BaseOperator::Null {
         // `Null: true` holds when the key is absent.
         condition
             .values
