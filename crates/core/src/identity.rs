@@ -5,6 +5,7 @@ use crate::eval::{self, Decision, Evaluation, Request, RequestContext, RequestPr
 use crate::input::unknown::{self, Unknown};
 use crate::input::PolicySource;
 use crate::policy::{Statement, TrustPolicy};
+use crate::source::Span;
 
 /// The service principal of EKS Pod Identity.
 pub const POD_IDENTITY_SERVICE: &str = "pods.eks.amazonaws.com";
@@ -231,6 +232,21 @@ pub struct ActionAnswer {
     pub evaluation: Evaluation,
 }
 
+/// The session tags EKS Pod Identity sets on every session, unless the association disables
+/// them (SEMANTICS.md §5.3, §5.4).
+pub const EKS_SESSION_TAGS: &[&str] = &[
+    "eks-cluster-arn",
+    "eks-cluster-name",
+    "kubernetes-namespace",
+    "kubernetes-service-account",
+    "kubernetes-pod-name",
+    "kubernetes-pod-uid",
+];
+
+/// The value a Pod Identity request carries for an EKS session tag the query does not give (tag
+/// values cannot hold parentheses, so it equals no real value); conditions on it are unknown.
+pub const UNKNOWN_TAG_VALUE: &str = "(unknown: set by EKS)";
+
 /// Multi-valued keys by nature (SEMANTICS.md §2.5).
 fn is_multi_valued_key(key: &str) -> bool {
     key.eq_ignore_ascii_case("aws:TagKeys") || key.to_ascii_lowercase().ends_with(":amr")
@@ -301,11 +317,16 @@ impl Query {
                         }
                         keys.push(k.clone());
                     }
-                    if keys.is_empty() {
-                        notes.push("no session tags were given: EKS always sets `eks-cluster-arn`, `eks-cluster-name`, `kubernetes-namespace`, `kubernetes-service-account`, `kubernetes-pod-name` and `kubernetes-pod-uid` (give --cluster-arn, --sa or --tag)".to_owned());
-                    } else {
-                        context.set_values("aws:TagKeys", keys, true);
+                    // EKS always sets its six tags (SEMANTICS §5.3): those the query does not
+                    // give are present with a value trustlint does not know.
+                    for k in EKS_SESSION_TAGS {
+                        if !keys.iter().any(|e| e.eq_ignore_ascii_case(k)) {
+                            context
+                                .set(format!("aws:RequestTag/{k}"), UNKNOWN_TAG_VALUE.to_owned());
+                            keys.push((*k).to_owned());
+                        }
                     }
+                    context.set_values("aws:TagKeys", keys, true);
                 }
                 (
                     RequestPrincipal::Service(POD_IDENTITY_SERVICE.to_owned()),
@@ -359,16 +380,70 @@ impl Query {
                 }
             })
             .collect();
-        let decision = Decision::all(actions.iter().map(|a| a.evaluation.decision));
         let mut notes = notes;
         if let Some(first) = actions.first() {
             notes.extend(self.unknown_key_notes(policy, first));
         }
-        Answer {
-            decision,
+        let mut answer = Answer {
+            decision: Decision::Unknown,
             actions,
             notes,
+        };
+        let (spans, keys) = self.unknown_request_values(policy, &answer);
+        if !spans.is_empty() {
+            for a in &mut answer.actions {
+                a.evaluation.decision =
+                    eval::decide_with_unknowns(policy, &a.evaluation, &spans).decision;
+            }
+            if answer
+                .actions
+                .iter()
+                .any(|a| a.evaluation.decision == Decision::Unknown)
+            {
+                answer.notes.push(format!(
+                    "the decision rests on session tags EKS sets but the query does not give: {} (give --tag KEY=VALUE)",
+                    keys.join(", ")
+                ));
+            }
         }
+        answer.decision = Decision::all(answer.actions.iter().map(|a| a.evaluation.decision));
+        answer
+    }
+
+    /// The spans of the conditions that test a request value the query leaves unknown (an EKS
+    /// session tag it does not give), with the keys they test. `Null` conditions are exact:
+    /// the key is present.
+    fn unknown_request_values(
+        &self,
+        policy: &TrustPolicy,
+        answer: &Answer,
+    ) -> (Vec<Span>, Vec<String>) {
+        let mut spans = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
+        let Some(first) = answer.actions.first() else {
+            return (spans, keys);
+        };
+        let context = &first.request.context;
+        for s in &policy.statements {
+            for c in &s.conditions {
+                if c.operator
+                    .is_some_and(|op| op.base == crate::policy::BaseOperator::Null)
+                {
+                    continue;
+                }
+                let unknown = context
+                    .get_lower(&c.key_lower)
+                    .is_some_and(|e| e.values.iter().any(|v| v == UNKNOWN_TAG_VALUE));
+                if unknown {
+                    spans.push(c.key_span);
+                    let key = format!("`{}`", c.key);
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+            }
+        }
+        (spans, keys)
     }
 
     /// Evaluate the query against a policy read from an input, treating its unknown values as
@@ -381,7 +456,8 @@ impl Query {
         if !source.has_unknowns() {
             return Some(answer);
         }
-        let spans = source.unknown_spans();
+        let mut spans = source.unknown_spans();
+        spans.extend(self.unknown_request_values(policy, &answer).0);
         let mut resting: Vec<&Unknown> = Vec::new();
         for a in &mut answer.actions {
             let undecided = eval::decide_with_unknowns(policy, &a.evaluation, &spans);
@@ -407,7 +483,7 @@ impl Query {
             }
         }
         answer.decision = Decision::all(answer.actions.iter().map(|a| a.evaluation.decision));
-        if answer.decision == Decision::Unknown {
+        if answer.decision == Decision::Unknown && !resting.is_empty() {
             answer.notes.push(format!(
                 "the decision rests on values trustlint cannot resolve: {}",
                 unknown::names(&resting)
@@ -494,6 +570,68 @@ mod tests {
         assert_eq!(i.account.as_deref(), Some("111122223333"));
         assert!(Issuer::parse("oidc.eks.x").is_err());
         assert!(Issuer::parse("arn:aws:iam::1:role/x").is_err());
+    }
+
+    fn pod_answer(condition: &str, extra: &[(&str, &str)]) -> Decision {
+        let doc = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                "Principal": {{"Service": "pods.eks.amazonaws.com"}},
+                "Action": ["sts:AssumeRole", "sts:TagSession"], "Condition": {condition}}}]}}"#
+        );
+        let parsed = crate::policy::parse_policy(doc.as_bytes());
+        let policy = parsed.policy.unwrap();
+        let sa = ServiceAccount::parse("ns/sa").unwrap();
+        let mut tags = Identity::pod_identity_tags(
+            Some("arn:aws:eks:us-east-1:111122223333:cluster/c"),
+            Some(&sa),
+        );
+        tags.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        let query = Query {
+            identity: Identity::PodIdentity {
+                tags,
+                session_tags: true,
+            },
+            account: None,
+            partition: None,
+            context: Vec::new(),
+            actions: Vec::new(),
+        };
+        query.answer(&policy, Some("111122223333")).decision
+    }
+
+    /// EKS sets all six session tags (SEMANTICS §5.3): `aws:TagKeys` lists them all, and the
+    /// tags a query does not give are present with an unknown value.
+    #[test]
+    fn pod_identity_requests_carry_every_eks_tag() {
+        let four = r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["eks-cluster-arn",
+            "eks-cluster-name", "kubernetes-namespace", "kubernetes-service-account"]}}"#;
+        assert_eq!(pod_answer(four, &[]), Decision::ImplicitDeny);
+        let six = r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["eks-cluster-arn",
+            "eks-cluster-name", "kubernetes-namespace", "kubernetes-service-account",
+            "kubernetes-pod-name", "kubernetes-pod-uid"]}}"#;
+        assert_eq!(pod_answer(six, &[]), Decision::Allow);
+        let pod = r#"{"StringLike": {"aws:RequestTag/kubernetes-pod-name": "web-*"}}"#;
+        assert_eq!(pod_answer(pod, &[]), Decision::Unknown);
+        assert_eq!(
+            pod_answer(pod, &[("kubernetes-pod-name", "web-1")]),
+            Decision::Allow
+        );
+        assert_eq!(
+            pod_answer(pod, &[("kubernetes-pod-name", "db-1")]),
+            Decision::ImplicitDeny
+        );
+        let not = r#"{"StringNotEquals": {"aws:RequestTag/kubernetes-pod-uid": "x"}}"#;
+        assert_eq!(pod_answer(not, &[]), Decision::Unknown);
+        let present = r#"{"Null": {"aws:RequestTag/kubernetes-pod-uid": "false"}}"#;
+        assert_eq!(pod_answer(present, &[]), Decision::Allow);
+        // A known failing condition decides, whatever the unknown tag holds.
+        let both = r#"{"StringLike": {"aws:RequestTag/kubernetes-pod-name": "web-*"},
+            "StringEquals": {"aws:RequestTag/kubernetes-namespace": "other"}}"#;
+        assert_eq!(pod_answer(both, &[]), Decision::ImplicitDeny);
     }
 
     #[test]
