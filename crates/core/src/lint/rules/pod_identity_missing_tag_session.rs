@@ -126,7 +126,7 @@ impl Rule for PodIdentityMissingTagSession {
                     .finding(
                         actions.span,
                         format!(
-                            "`{POD_IDENTITY_SERVICE}` is allowed `{ASSUME_ROLE}` but not `{TAG_SESSION}`: EKS Pod Identity always passes session tags, so the role cannot be assumed"
+                            "`{POD_IDENTITY_SERVICE}` is allowed `{ASSUME_ROLE}` but not `{TAG_SESSION}`: EKS Pod Identity passes session tags unless the association disables them, so no association with session tags can assume the role"
                         ),
                     )
                     .with_label(entry.span, "EKS Pod Identity")
@@ -158,7 +158,7 @@ mod tests {
         ));
         assert_eq!(
             f,
-            ["`pods.eks.amazonaws.com` is allowed `sts:AssumeRole` but not `sts:TagSession`: EKS Pod Identity always passes session tags, so the role cannot be assumed"]
+            ["`pods.eks.amazonaws.com` is allowed `sts:AssumeRole` but not `sts:TagSession`: EKS Pod Identity passes session tags unless the association disables them, so no association with session tags can assume the role"]
         );
         assert_eq!(
             run(&format!(r#"{{"Effect": "Allow", {PODS}, "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}}"#)).len(),
