@@ -16,6 +16,9 @@ declare_rule! {
     /// `sts:AssumeRoleWithWebIdentity` without an effective condition on `<provider>:sub`.
     /// A condition counts only if it constrains the claim: `ForAllValues:`, `…IfExists`,
     /// negated and `Null` conditions, and conditions whose key names another issuer, do not.
+    /// A `Deny` statement that refuses every subject but those it names (`StringNotEquals` or
+    /// `StringNotLike` on `:sub`) counts as the condition, decided on the set the whole policy
+    /// admits.
     /// The finding is an error for issuers shared by many customers (GitHub Actions,
     /// GitLab.com, HCP Terraform, CircleCI, Buildkite, Bitbucket, Google) and a warning for
     /// cluster and other issuers.
@@ -97,9 +100,12 @@ impl Rule for MissingSubjectCondition {
                 let ClaimCheck::Missing(labels) = claim_check(statement, &provider, "sub") else {
                     continue;
                 };
+                let prefix = provider.prefix;
+                if confined_by_deny(cx, prefix, &provider.entry.value) {
+                    continue;
+                }
                 let family = family(&provider);
                 let kubernetes = is_kubernetes_issuer(cx, statement, &provider);
-                let prefix = provider.prefix;
                 let who = every_subject(family, kubernetes, prefix);
                 let mut finding = Self::META
                     .finding(
@@ -120,6 +126,41 @@ impl Rule for MissingSubjectCondition {
             }
         }
     }
+}
+
+/// Whether `Deny` statements confine the subjects `principal` may use, so that the policy as a
+/// whole refuses a subject it never names (a `Deny` with `StringNotEquals` on `:sub` is a way to
+/// write the subject condition). Decided on the admitted set; anything inexact counts as not
+/// confined.
+fn confined_by_deny(cx: &LintContext<'_>, prefix: &str, principal: &str) -> bool {
+    use crate::algebra::StringSet;
+    use crate::policy::Effect;
+    use crate::symbolic::{admitted_to, PrincipalClass};
+    let key = format!("{}:sub", prefix.to_ascii_lowercase());
+    let deny_on_subject = cx.policy.statements.iter().any(|s| {
+        s.effect.as_ref().is_some_and(|e| e.value == Effect::Deny)
+            && s.conditions.iter().any(|c| c.key_lower == key)
+    });
+    if !deny_on_subject {
+        return false;
+    }
+    let Ok(regions) = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal) else {
+        return false;
+    };
+    let mut subjects = StringSet::empty();
+    for r in &regions {
+        let Some(k) = r.key(&key).filter(|_| r.is_exact()) else {
+            return false;
+        };
+        match subjects.union(&k.present) {
+            Ok(u) => subjects = u,
+            Err(_) => return false,
+        }
+    }
+    // Subjects made of characters no policy value uses stand for "any other subject".
+    ["system:serviceaccount:qzx0:zq9x", "qzx0zq9x"]
+        .iter()
+        .all(|fresh| !subjects.contains(fresh))
 }
 
 #[cfg(test)]
@@ -257,5 +298,40 @@ mod tests {
               {{"Effect": "Allow", "Principal": {{"Federated": "arn:aws:iam::111122223333:oidc-provider/{EKS}"}}, "NotAction": "sts:TagSession"}}]}}"#
         );
         assert_eq!(run(&json).len(), 2);
+    }
+}
+
+#[cfg(test)]
+mod deny_tests {
+    use super::super::group_oidc::testing::{findings, EKS};
+
+    fn with_deny(deny_condition: &str) -> String {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [
+              {{"Effect": "Allow", "Principal": {{"Federated": "arn:aws:iam::111122223333:oidc-provider/{EKS}"}},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {{"StringEquals": {{"{EKS}:aud": "sts.amazonaws.com"}}}}}},
+              {{"Effect": "Deny", "Principal": {{"Federated": "arn:aws:iam::111122223333:oidc-provider/{EKS}"}},
+                "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {deny_condition}}}]}}"#
+        )
+    }
+
+    /// A `Deny` of every other subject is a subject condition; a `Deny` of a few is not.
+    #[test]
+    fn a_deny_that_confines_the_subject_counts() {
+        let confined = with_deny(&format!(
+            r#"{{"StringNotEquals": {{"{EKS}:sub": "system:serviceaccount:ns:sa"}}}}"#
+        ));
+        assert!(findings("TL204", &confined).is_empty());
+        let confined_like = with_deny(&format!(
+            r#"{{"StringNotLike": {{"{EKS}:sub": "system:serviceaccount:ns:*"}}}}"#
+        ));
+        assert!(findings("TL204", &confined_like).is_empty());
+        let few = with_deny(&format!(
+            r#"{{"StringEquals": {{"{EKS}:sub": "system:serviceaccount:ns:sa"}}}}"#
+        ));
+        assert_eq!(findings("TL204", &few).len(), 1);
+        let other_key = with_deny(&format!(r#"{{"StringNotEquals": {{"{EKS}:aud": "x"}}}}"#));
+        assert_eq!(findings("TL204", &other_key).len(), 1);
     }
 }
