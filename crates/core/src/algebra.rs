@@ -13,7 +13,8 @@
 //! A set is a complete deterministic finite automaton. Each state has a sorted list of
 //! explicit `(char → state)` edges and one *default* edge taken by every other character, so
 //! the infinite-looking alphabet costs nothing: a state only lists the characters that behave
-//! differently from "any other character".
+//! differently from "any other character". The states and the edges are two flat arrays,
+//! shared (reference-counted) between copies of a set, so a copy costs no allocation.
 //!
 //! Every automaton is kept minimal and canonically numbered (breadth-first from the start
 //! state, explicit edges in character order, then the default edge), and an explicit edge
@@ -27,7 +28,9 @@
 //! states, at most `|A|·|B|`. Globs are compiled by a subset construction over the pattern
 //! positions, in which positions before the last `*` reached are dropped (they can only
 //! accept less than that `*`), so patterns made of `*` and literal text stay linear in the
-//! pattern length. Patterns with many `?` after a `*` can need exponentially many states;
+//! pattern length; literal text, with or without one final `*`, and finite sets of literal
+//! strings are built without the general construction. Patterns with many `?` after a `*` can
+//! need exponentially many states;
 //! every fallible construction stops at [`MAX_STATES`] with [`TooComplex`]. Minimisation is
 //! partition refinement that only re-examines predecessors of states whose block changed and
 //! always moves the smaller parts of a split, so long chains do not make it quadratic.
@@ -51,8 +54,10 @@ mod glob;
 mod tests;
 mod witness;
 
+use std::sync::{Arc, LazyLock};
+
 use crate::matching::Piece;
-use automaton::State;
+use automaton::{Dfa, Tail};
 
 /// The maximum number of DFA states any construction may create.
 pub const MAX_STATES: usize = 100_000;
@@ -72,48 +77,53 @@ pub struct TooComplex {
 /// [module documentation](self)), so `==` on two `StringSet`s is set equality.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StringSet {
-    /// The states; the start state is the first. Never empty, every edge target in range,
+    /// The automaton; the start state is the first. Never empty, every edge target in range,
     /// minimal and canonically numbered.
-    states: Vec<State>,
+    dfa: Arc<Dfa>,
 }
+
+/// The one-state automata of [`StringSet::empty`] and [`StringSet::all`], shared.
+static EMPTY: LazyLock<StringSet> = LazyLock::new(|| StringSet {
+    dfa: Arc::new(Dfa::sink(false)),
+});
+static ALL: LazyLock<StringSet> = LazyLock::new(|| StringSet {
+    dfa: Arc::new(Dfa::sink(true)),
+});
 
 impl StringSet {
     /// Wraps an automaton that is already minimal and canonical.
-    fn from_canonical(states: Vec<State>) -> StringSet {
-        if states.is_empty() {
+    fn from_canonical(dfa: Dfa) -> StringSet {
+        if dfa.len() == 0 {
             StringSet::empty()
         } else {
-            StringSet { states }
+            StringSet { dfa: Arc::new(dfa) }
         }
     }
 
     /// Minimises an arbitrary automaton (start state first, every target in range).
-    fn from_raw(states: &[State]) -> StringSet {
-        StringSet::from_canonical(automaton::minimise(states))
+    #[cfg(test)]
+    fn from_raw(dfa: &Dfa) -> StringSet {
+        StringSet::from_canonical(automaton::minimise(dfa))
     }
 
     /// The empty set.
     #[must_use]
     pub fn empty() -> StringSet {
-        StringSet {
-            states: vec![State::sink(false)],
-        }
+        EMPTY.clone()
     }
 
     /// The set of all strings.
     #[must_use]
     pub fn all() -> StringSet {
-        StringSet {
-            states: vec![State::sink(true)],
-        }
+        ALL.clone()
     }
 
     /// The set holding only `s` (what `StringEquals s` admits).
     #[must_use]
     pub fn exact(s: &str) -> StringSet {
-        StringSet::from_canonical(automaton::canonical_minimal(&automaton::chain(
-            s.chars().map(|c| vec![c]),
-        )))
+        let chars: Vec<char> = s.chars().collect();
+        automaton::chain_canonical(chars.iter().map(std::slice::from_ref), Tail::End)
+            .map_or_else(StringSet::empty, StringSet::from_canonical)
     }
 
     /// Exactly the strings in `words` (what `StringEquals` with several values admits): one trie,
@@ -123,7 +133,7 @@ impl StringSet {
         let words: Vec<&str> = words.into_iter().collect();
         match words.as_slice() {
             [one] => StringSet::exact(one),
-            _ => StringSet::from_raw(&automaton::trie(words.into_iter())),
+            _ => StringSet::from_canonical(automaton::finite(words.into_iter())),
         }
     }
 
@@ -134,9 +144,9 @@ impl StringSet {
     /// otherwise. Strings of different lengths (in characters) are never equal.
     #[must_use]
     pub fn exact_ignore_case(s: &str) -> StringSet {
-        StringSet::from_canonical(automaton::canonical_minimal(&automaton::chain(
-            s.chars().map(fold::class),
-        )))
+        let classes: Vec<Vec<char>> = s.chars().map(fold::class).collect();
+        automaton::chain_canonical(classes.iter(), Tail::End)
+            .map_or_else(StringSet::empty, StringSet::from_canonical)
     }
 
     /// The strings a `StringLike` pattern matches: `*` and `?` inside [`Piece::Wild`] pieces
@@ -148,7 +158,7 @@ impl StringSet {
     /// [`TooComplex`] when the automaton would need more than [`MAX_STATES`] states (for
     /// example a `*` followed by a long run of `?`).
     pub fn like(pieces: &[Piece<'_>]) -> Result<StringSet, TooComplex> {
-        Ok(StringSet::from_raw(&glob::build(pieces)?))
+        Ok(StringSet::from_canonical(glob::minimal(pieces)?))
     }
 
     /// The strings `pattern` matches when every `*` and `?` in it is a wildcard.
@@ -217,14 +227,7 @@ impl StringSet {
     pub fn complement(&self) -> StringSet {
         // Flipping the accepting flags keeps the automaton complete, minimal and canonical.
         StringSet {
-            states: self
-                .states
-                .iter()
-                .map(|state| State {
-                    accept: !state.accept,
-                    ..state.clone()
-                })
-                .collect(),
+            dfa: Arc::new(self.dfa.complement()),
         }
     }
 
@@ -232,13 +235,13 @@ impl StringSet {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         // Every state of a minimal automaton is reachable.
-        !self.states.iter().any(|state| state.accept)
+        !self.dfa.accepting().any(|accept| accept)
     }
 
     /// Whether the set holds every string.
     #[must_use]
     pub fn is_universal(&self) -> bool {
-        self.states.iter().all(|state| state.accept)
+        self.dfa.accepting().all(|accept| accept)
     }
 
     /// Whether every member of `self` is a member of `other`.
@@ -250,7 +253,7 @@ impl StringSet {
         if self.is_empty() || other.is_universal() || self == other {
             return Ok(true);
         }
-        automaton::included(&self.states, &other.states)
+        automaton::included(&self.dfa, &other.dfa)
     }
 
     /// Whether the two sets have the same members.
@@ -270,12 +273,12 @@ impl StringSet {
     pub fn contains(&self, s: &str) -> bool {
         let mut current = 0;
         for c in s.chars() {
-            match self.states.get(current) {
+            match self.dfa.state(current) {
                 Some(state) => current = state.next(c),
                 None => return false,
             }
         }
-        self.states.get(current).is_some_and(|state| state.accept)
+        self.dfa.state(current).is_some_and(|state| state.accept)
     }
 
     /// A shortest member, preferring readable characters where any character would do (a–z,
@@ -286,13 +289,34 @@ impl StringSet {
     /// each state's edges in that order of preference.
     #[must_use]
     pub fn shortest_witness(&self) -> Option<String> {
-        witness::shortest(&self.states)
+        witness::shortest(&self.dfa)
+    }
+
+    /// `self.intersect(other)?.shortest_witness()`, without minimising the intersection: the
+    /// shortest, most readable member depends only on the set, so the product automaton as
+    /// explored answers it.
+    ///
+    /// # Errors
+    ///
+    /// [`TooComplex`] when the product automaton would exceed [`MAX_STATES`] states.
+    pub fn shortest_common_witness(&self, other: &StringSet) -> Result<Option<String>, TooComplex> {
+        if other.is_universal() {
+            return Ok(self.shortest_witness());
+        }
+        if self.is_universal() {
+            return Ok(other.shortest_witness());
+        }
+        Ok(witness::shortest(&automaton::product_raw(
+            &self.dfa,
+            &other.dfa,
+            |a, b| a && b,
+        )?))
     }
 
     /// The number of states of the minimal automaton (at least 1).
     #[must_use]
     pub fn state_count(&self) -> usize {
-        self.states.len()
+        self.dfa.len()
     }
 
     /// The product automaton of `self` and `other` accepting where `accept` says.
@@ -302,9 +326,7 @@ impl StringSet {
         accept: fn(bool, bool) -> bool,
     ) -> Result<StringSet, TooComplex> {
         Ok(StringSet::from_canonical(automaton::product(
-            &self.states,
-            &other.states,
-            accept,
+            &self.dfa, &other.dfa, accept,
         )?))
     }
 }

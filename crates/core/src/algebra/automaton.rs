@@ -1,39 +1,79 @@
-//! Complete DFAs with a default edge: minimisation, canonical numbering and products.
+//! Complete DFAs with a default edge, stored flat: minimisation, canonical numbering and
+//! products.
 //!
-//! An automaton is a slice of [`State`]s whose first element is the start state and whose
-//! edge targets are indices into the slice. Functions here never index out of range: a
-//! missing state behaves as a rejecting sink, and if an internal invariant were ever broken
-//! minimisation falls back to a correct but unminimised automaton.
+//! An automaton ([`Dfa`]) is two arrays: one head per state (acceptance, default target and
+//! where its explicit edges end) and every state's explicit edges one after another, so an
+//! automaton costs two allocations whatever its size. State 0 is the start state and edge
+//! targets are state numbers. Functions here never index out of range: a missing state
+//! behaves as a rejecting sink, and if an internal invariant were ever broken minimisation
+//! falls back to a correct but unminimised automaton.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{TooComplex, MAX_STATES};
 
-/// One state of a complete DFA over Unicode scalar values.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) struct State {
+/// A state number that is not in any automaton (also "not numbered yet").
+const UNSEEN: u32 = u32::MAX;
+
+/// `i` as a stored state or edge number (`UNSEEN`, a missing state, if it does not fit).
+fn id(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(UNSEEN)
+}
+
+/// A stored number as an index.
+fn ix(i: u32) -> usize {
+    usize::try_from(i).unwrap_or(usize::MAX)
+}
+
+/// The fixed-size part of a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Head {
+    /// One past the position of the state's last explicit edge in [`Dfa::edges`] (its first
+    /// is where the previous state's end).
+    end: u32,
+    /// The target for every character without an explicit edge.
+    default: u32,
+    /// Whether the state is accepting.
+    accept: bool,
+}
+
+/// A complete DFA over Unicode scalar values, start state first.
+///
+/// Each state's explicit edges are sorted by character without duplicates. Built state by
+/// state with [`Dfa::push_edge`] and [`Dfa::end_state`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub(super) struct Dfa {
+    heads: Vec<Head>,
+    edges: Vec<(char, u32)>,
+}
+
+/// A view of one state.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StateRef<'a> {
     /// Explicit edges, sorted by character without duplicates.
-    pub(super) edges: Box<[(char, usize)]>,
+    pub(super) edges: &'a [(char, u32)],
     /// The target for every character without an explicit edge.
     pub(super) default: usize,
     /// Whether the state is accepting.
     pub(super) accept: bool,
 }
 
-impl State {
-    /// A state whose every edge leads back to itself (state 0 of a one-state automaton).
-    pub(super) fn sink(accept: bool) -> State {
-        State {
-            edges: Box::new([]),
-            default: 0,
-            accept,
+impl<'a> StateRef<'a> {
+    /// A rejecting state whose every edge leads to `itself` (what a missing state is).
+    fn sink(itself: usize) -> StateRef<'static> {
+        StateRef {
+            edges: &[],
+            default: itself,
+            accept: false,
         }
     }
 
     /// The target on `c`.
     pub(super) fn next(&self, c: char) -> usize {
         match self.edges.binary_search_by_key(&c, |&(e, _)| e) {
-            Ok(i) => self.edges.get(i).map_or(self.default, |&(_, t)| t),
+            Ok(i) => self.edges.get(i).map_or(self.default, |&(_, t)| ix(t)),
             Err(_) => self.default,
         }
     }
@@ -44,171 +84,414 @@ impl State {
     }
 
     /// Every target: the explicit ones, then the default.
-    fn targets(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(super) fn targets(&self) -> impl Iterator<Item = usize> + 'a {
         self.edges
             .iter()
-            .map(|&(_, t)| t)
+            .map(|&(_, t)| ix(t))
             .chain(std::iter::once(self.default))
     }
 }
 
+impl Dfa {
+    /// An automaton with room for `states` states and `edges` explicit edges.
+    pub(super) fn with_capacity(states: usize, edges: usize) -> Dfa {
+        Dfa {
+            heads: Vec::with_capacity(states),
+            edges: Vec::with_capacity(edges),
+        }
+    }
+
+    /// The one-state automaton accepting everything or nothing.
+    pub(super) fn sink(accept: bool) -> Dfa {
+        Dfa {
+            heads: vec![Head {
+                end: 0,
+                default: 0,
+                accept,
+            }],
+            edges: Vec::new(),
+        }
+    }
+
+    /// The number of states.
+    pub(super) fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// State `i`, if there is one.
+    pub(super) fn state(&self, i: usize) -> Option<StateRef<'_>> {
+        let head = self.heads.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => ix(self.heads.get(before)?.end),
+            None => 0,
+        };
+        Some(StateRef {
+            edges: self.edges.get(start..ix(head.end))?,
+            default: ix(head.default),
+            accept: head.accept,
+        })
+    }
+
+    /// State `i`, or a rejecting sink when there is none.
+    fn state_or_sink(&self, i: usize) -> StateRef<'_> {
+        self.state(i).unwrap_or_else(|| StateRef::sink(i))
+    }
+
+    /// Every state in order.
+    pub(super) fn states(&self) -> impl Iterator<Item = StateRef<'_>> {
+        (0..self.len()).filter_map(|i| self.state(i))
+    }
+
+    /// Whether each state accepts, in order.
+    pub(super) fn accepting(&self) -> impl Iterator<Item = bool> + '_ {
+        self.heads.iter().map(|h| h.accept)
+    }
+
+    /// Adds an explicit edge to the state being built (in character order).
+    pub(super) fn push_edge(&mut self, c: char, target: usize) {
+        self.edges.push((c, id(target)));
+    }
+
+    /// Ends the state being built: the edges pushed since the previous state are its own.
+    pub(super) fn end_state(&mut self, default: usize, accept: bool) {
+        self.heads.push(Head {
+            end: id(self.edges.len()),
+            default: id(default),
+            accept,
+        });
+    }
+
+    /// The same automaton with every state's acceptance flipped.
+    pub(super) fn complement(&self) -> Dfa {
+        Dfa {
+            heads: self
+                .heads
+                .iter()
+                .map(|h| Head {
+                    accept: !h.accept,
+                    ..*h
+                })
+                .collect(),
+            edges: self.edges.clone(),
+        }
+    }
+}
+
 /// A trie accepting exactly `words`: state 0 is the root, the last state a rejecting sink.
-/// Not minimal in general (common suffixes are not shared): minimise it once.
-pub(super) fn trie<'w>(words: impl Iterator<Item = &'w str>) -> Vec<State> {
-    // Build with growable edge lists, then freeze; the sink's index is fixed at the end.
-    let mut edges: Vec<Vec<(char, usize)>> = vec![Vec::new()];
+/// Not minimal in general (common suffixes are not shared): minimise it.
+pub(super) fn trie<'w>(words: impl Iterator<Item = &'w str>) -> Dfa {
+    // Sorted words add a node's children in character order, so each node's children can
+    // be a linked list in flat arrays (first child, next sibling) that is already sorted.
+    let mut words: Vec<&str> = words.collect();
+    words.sort_unstable();
+    words.dedup();
+    const NONE: u32 = UNSEEN;
+    // Per node: its character, first child, last child, next sibling and acceptance.
+    let mut label: Vec<char> = vec!['\0'];
+    let mut first: Vec<u32> = vec![NONE];
+    let mut last: Vec<u32> = vec![NONE];
+    let mut sibling: Vec<u32> = vec![NONE];
     let mut accept: Vec<bool> = vec![false];
     for word in words {
-        let mut at = 0;
+        let mut at = 0_usize;
         for c in word.chars() {
-            let next = edges
-                .get(at)
-                .and_then(|e| e.iter().find(|&&(x, _)| x == c).map(|&(_, t)| t));
-            at = match next {
-                Some(t) => t,
-                None => {
-                    let t = edges.len();
-                    edges.push(Vec::new());
-                    accept.push(false);
-                    if let Some(e) = edges.get_mut(at) {
-                        e.push((c, t));
-                    }
-                    t
+            // Sorted words: a new child of `at` comes after all its existing children, so
+            // only the last child can already be `c`.
+            let tail = last.get(at).copied().unwrap_or(NONE);
+            if tail != NONE && label.get(ix(tail)) == Some(&c) {
+                at = ix(tail);
+                continue;
+            }
+            let node = id(label.len());
+            label.push(c);
+            first.push(NONE);
+            last.push(NONE);
+            sibling.push(NONE);
+            accept.push(false);
+            if tail == NONE {
+                if let Some(slot) = first.get_mut(at) {
+                    *slot = node;
                 }
-            };
+            } else if let Some(slot) = sibling.get_mut(ix(tail)) {
+                *slot = node;
+            }
+            if let Some(slot) = last.get_mut(at) {
+                *slot = node;
+            }
+            at = ix(node);
         }
         if let Some(a) = accept.get_mut(at) {
             *a = true;
         }
     }
-    let sink = edges.len();
-    let mut states: Vec<State> = edges
-        .into_iter()
-        .zip(accept)
-        .map(|(mut e, accept)| {
-            e.sort_unstable_by_key(|&(c, _)| c);
-            State {
-                edges: e.into_boxed_slice(),
-                default: sink,
-                accept,
+    let sink = label.len();
+    let mut dfa = Dfa::with_capacity(sink + 1, sink);
+    for (node, &accepting) in accept.iter().enumerate() {
+        let mut child = first.get(node).copied().unwrap_or(NONE);
+        while child != NONE {
+            let c = label.get(ix(child)).copied().unwrap_or('\0');
+            dfa.push_edge(c, ix(child));
+            child = sibling.get(ix(child)).copied().unwrap_or(NONE);
+        }
+        dfa.end_state(sink, accepting);
+    }
+    dfa.end_state(sink, false);
+    dfa
+}
+
+/// Distinct signatures, numbered in order of insertion (a hash-consing table).
+struct Signatures {
+    /// Every distinct signature, one after another.
+    arena: Vec<u32>,
+    /// The range of each signature in `arena`.
+    spans: Vec<(usize, usize)>,
+    /// The first signature with a given hash; `chain` links the others.
+    first: HashMap<u64, u32, BuildHasherDefault<PairHasher>>,
+    chain: Vec<u32>,
+}
+
+impl Signatures {
+    fn with_capacity(n: usize) -> Signatures {
+        Signatures {
+            arena: Vec::with_capacity(4 * n),
+            spans: Vec::with_capacity(n),
+            first: HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
+            chain: Vec::with_capacity(n),
+        }
+    }
+
+    /// The number of `sig`, adding it when new.
+    fn intern(&mut self, sig: &[u32]) -> usize {
+        let mut hasher = PairHasher::default();
+        for &x in sig {
+            hasher.write_u64(u64::from(x));
+        }
+        let hash = hasher.finish();
+        let mut at = self.first.get(&hash).copied().unwrap_or(UNSEEN);
+        let mut last = UNSEEN;
+        while at != UNSEEN {
+            let span = self.spans.get(ix(at)).copied().unwrap_or((0, 0));
+            if self.arena.get(span.0..span.1) == Some(sig) {
+                return ix(at);
             }
-        })
-        .collect();
-    states.push(State {
-        edges: Box::new([]),
-        default: sink,
-        accept: false,
-    });
-    states
+            last = at;
+            at = self.chain.get(ix(at)).copied().unwrap_or(UNSEEN);
+        }
+        let fresh = id(self.spans.len());
+        let from = self.arena.len();
+        self.arena.extend_from_slice(sig);
+        self.spans.push((from, self.arena.len()));
+        self.chain.push(UNSEEN);
+        match self.chain.get_mut(ix(last)) {
+            Some(link) => *link = fresh,
+            None => {
+                self.first.insert(hash, fresh);
+            }
+        }
+        ix(fresh)
+    }
+}
+
+/// The canonical minimal automaton of exactly `words`, without partition refinement.
+///
+/// In the [`trie`] every node is a prefix of a word (so only the sink rejects everything)
+/// and every child is numbered after its parent, so visiting the nodes from the last to the
+/// first sees every child before its parent. Two nodes are equivalent exactly when they
+/// agree on acceptance and on the classes of their children, character by character: the
+/// classic bottom-up minimisation of an acyclic automaton, linear in the trie's size (one
+/// hash-table look-up per node).
+pub(super) fn finite<'w>(words: impl Iterator<Item = &'w str>) -> Dfa {
+    let trie = trie(words);
+    let Some(sink) = trie.len().checked_sub(1) else {
+        return Dfa::sink(false);
+    };
+    if trie
+        .state(0)
+        .is_none_or(|root| !root.accept && root.edges.is_empty())
+    {
+        // No word: the root is no prefix of one.
+        return Dfa::sink(false);
+    }
+    // Class 0 is the sink (the empty language); a node's signature is its acceptance, then
+    // each explicit edge as (character, class of the child).
+    let mut class = vec![0_u32; trie.len()];
+    let mut table = Signatures::with_capacity(trie.len());
+    let sink_signature = [u32::MAX];
+    table.intern(&sink_signature);
+    let mut sig: Vec<u32> = Vec::new();
+    for node in (0..sink).rev() {
+        let Some(state) = trie.state(node) else {
+            continue;
+        };
+        sig.clear();
+        sig.push(u32::from(state.accept));
+        for &(c, child) in state.edges {
+            sig.push(u32::from(c));
+            sig.push(class.get(ix(child)).copied().unwrap_or(0));
+        }
+        let k = table.intern(&sig);
+        if let Some(slot) = class.get_mut(node) {
+            *slot = id(k);
+        }
+    }
+    // One state per class, then canonical numbering from the root's class.
+    let mut dfa = Dfa::with_capacity(table.spans.len(), trie.edges.len());
+    for (k, &(from, to)) in table.spans.iter().enumerate() {
+        let body = table.arena.get(from..to).unwrap_or_default();
+        match body.split_first() {
+            Some((&accept, edges)) if k != 0 => {
+                for pair in edges.chunks_exact(2) {
+                    if let [c, target] = *pair {
+                        dfa.push_edge(char::from_u32(c).unwrap_or('\0'), ix(target));
+                    }
+                }
+                dfa.end_state(0, accept == 1);
+            }
+            _ => dfa.end_state(0, false),
+        }
+    }
+    let root = class.first().copied().map_or(0, ix);
+    canonical(&dfa, root)
 }
 
 /// An automaton accepting exactly the strings whose `i`-th character is in the `i`-th class:
-/// a chain of states `0..=n` followed by a rejecting sink `n + 1`.
-pub(super) fn chain(classes: impl Iterator<Item = Vec<char>>) -> Vec<State> {
-    let mut states: Vec<State> = classes
-        .enumerate()
-        .map(|(i, mut class)| {
-            class.sort_unstable();
-            class.dedup();
-            State {
-                edges: class.into_iter().map(|c| (c, i + 1)).collect(),
-                default: usize::MAX,
-                accept: false,
-            }
-        })
-        .collect();
-    let sink = states.len() + 1;
-    for state in &mut states {
-        state.default = sink;
+/// a chain of states `0..=n` followed by a rejecting sink `n + 1` (the general construction,
+/// against which the tests check [`chain_canonical`]).
+#[cfg(test)]
+pub(super) fn chain(classes: impl Iterator<Item = Vec<char>>) -> Dfa {
+    let classes: Vec<Vec<char>> = classes.collect();
+    let n = classes.len();
+    let sink = n + 1;
+    let mut dfa = Dfa::with_capacity(n + 2, n);
+    for (i, mut class) in classes.into_iter().enumerate() {
+        class.sort_unstable();
+        class.dedup();
+        for c in class {
+            dfa.push_edge(c, i + 1);
+        }
+        dfa.end_state(sink, false);
     }
-    for accept in [true, false] {
-        states.push(State {
-            edges: Box::new([]),
-            default: sink,
-            accept,
+    dfa.end_state(sink, true);
+    dfa.end_state(sink, false);
+    dfa
+}
+
+/// What a [`chain_canonical`] accepts after its last class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tail {
+    /// Only the end of the string.
+    End,
+    /// Any continuation (the last state accepts everything).
+    Anything,
+}
+
+/// The canonical minimal automaton of the strings whose `i`-th character is in the `i`-th
+/// class (each sorted, deduplicated and non-empty) followed by the end of the string
+/// ([`Tail::End`]) or by anything ([`Tail::Anything`]), built directly in canonical order.
+///
+/// The chain is minimal: its `i`-th state's shortest member has `n - i` characters, so no two
+/// are equivalent, the accept-everything state and the rejecting sink are unique. Breadth-
+/// first numbering visits the start (0), the state after one character (1), then the sink
+/// (2, the start's default target), then the state after `k ≥ 2` characters as `k + 1`.
+/// `None` when a class is empty.
+pub(super) fn chain_canonical<C: AsRef<[char]>>(
+    classes: impl ExactSizeIterator<Item = C>,
+    tail: Tail,
+) -> Option<Dfa> {
+    let n = classes.len();
+    if n == 0 {
+        return Some(match tail {
+            // The empty string only: the start accepts, everything else is the sink.
+            Tail::End => {
+                let mut dfa = Dfa::with_capacity(2, 0);
+                dfa.end_state(1, true);
+                dfa.end_state(1, false);
+                dfa
+            }
+            Tail::Anything => Dfa::sink(true),
         });
     }
-    states
+    // The canonical number of the chain state after `k` characters.
+    let number = |k: usize| if k <= 1 { k } else { k + 1 };
+    const SINK: usize = 2;
+    let mut dfa = Dfa::with_capacity(n + 2, n);
+    let mut classes = classes.enumerate();
+    let emit_chain_state = |dfa: &mut Dfa, k: usize, class: &[char]| -> Option<()> {
+        if class.is_empty() {
+            return None;
+        }
+        for &c in class {
+            dfa.push_edge(c, number(k + 1));
+        }
+        dfa.end_state(SINK, false);
+        Some(())
+    };
+    let final_state = |dfa: &mut Dfa| match tail {
+        Tail::End => dfa.end_state(SINK, true),
+        Tail::Anything => dfa.end_state(number(n), true),
+    };
+    // State 0 and state 1 (the chain state after one character, or the final state).
+    let (_, c0) = classes.next()?;
+    emit_chain_state(&mut dfa, 0, c0.as_ref())?;
+    match classes.next() {
+        Some((k, class)) => emit_chain_state(&mut dfa, k, class.as_ref())?,
+        None => final_state(&mut dfa),
+    }
+    dfa.end_state(SINK, false);
+    for (k, class) in classes {
+        emit_chain_state(&mut dfa, k, class.as_ref())?;
+    }
+    if n >= 2 {
+        final_state(&mut dfa);
+    }
+    Some(dfa)
 }
 
 /// The canonical minimal automaton accepting what `raw` accepts.
-pub(super) fn minimise(raw: &[State]) -> Vec<State> {
-    let states = trim(raw);
-    if states.is_empty() {
-        return vec![State::sink(false)];
+pub(super) fn minimise(raw: &Dfa) -> Dfa {
+    if raw.len() == 0 {
+        return Dfa::sink(false);
     }
-    let class = refine(&states).unwrap_or_else(|| (0..states.len()).collect());
-    let quotient = quotient(&states, &class);
-    let start = class.first().copied().unwrap_or(0);
-    canonical(&quotient, start)
-}
-
-/// The states reachable from state 0, renumbered in discovery order.
-fn trim(raw: &[State]) -> Vec<State> {
-    const UNSEEN: usize = usize::MAX;
-    if raw.is_empty() {
-        return Vec::new();
-    }
-    let mut index = vec![UNSEEN; raw.len()];
-    let mut order = vec![0];
-    if let Some(first) = index.first_mut() {
-        *first = 0;
-    }
-    let mut i = 0;
-    while let Some(&old) = order.get(i) {
-        i += 1;
-        let Some(state) = raw.get(old) else { continue };
-        for target in state.targets() {
-            if let Some(slot) = index.get_mut(target) {
-                if *slot == UNSEEN {
-                    *slot = order.len();
-                    order.push(target);
-                }
-            }
+    match refine(raw) {
+        Some(class) => {
+            let start = class.first().copied().map_or(0, ix);
+            canonical(&quotient(raw, &class), start)
         }
+        None => canonical(raw, 0),
     }
-    let renumber = |t: usize| index.get(t).copied().filter(|&t| t != UNSEEN).unwrap_or(0);
-    order
-        .iter()
-        .filter_map(|&old| raw.get(old))
-        .map(|state| State {
-            edges: state.edges.iter().map(|&(c, t)| (c, renumber(t))).collect(),
-            default: renumber(state.default),
-            accept: state.accept,
-        })
-        .collect()
 }
 
 /// Predecessor lists in compressed form.
 struct Predecessors {
     /// `list[start[q]..start[q + 1]]` are the states with an edge to `q` (with repeats).
-    start: Vec<usize>,
-    list: Vec<usize>,
+    start: Vec<u32>,
+    list: Vec<u32>,
 }
 
 impl Predecessors {
-    fn new(states: &[State]) -> Predecessors {
-        let mut start = vec![0; states.len() + 1];
-        for state in states {
+    fn new(dfa: &Dfa) -> Predecessors {
+        let n = dfa.len();
+        let mut start = vec![0_u32; n + 1];
+        for state in dfa.states() {
             for target in state.targets() {
                 if let Some(count) = start.get_mut(target + 1) {
                     *count += 1;
                 }
             }
         }
-        for q in 0..states.len() {
+        for q in 0..n {
             let before = start.get(q).copied().unwrap_or(0);
             if let Some(slot) = start.get_mut(q + 1) {
                 *slot += before;
             }
         }
         let mut fill = start.clone();
-        let mut list = vec![0; start.last().copied().unwrap_or(0)];
-        for (p, state) in states.iter().enumerate() {
+        let mut list = vec![0; start.last().map_or(0, |&x| ix(x))];
+        for (p, state) in dfa.states().enumerate() {
             for target in state.targets() {
                 if let Some(pos) = fill.get_mut(target) {
-                    if let Some(slot) = list.get_mut(*pos) {
-                        *slot = p;
+                    if let Some(slot) = list.get_mut(ix(*pos)) {
+                        *slot = id(p);
                     }
                     *pos += 1;
                 }
@@ -217,9 +500,9 @@ impl Predecessors {
         Predecessors { start, list }
     }
 
-    fn of(&self, q: usize) -> &[usize] {
-        let from = self.start.get(q).copied().unwrap_or(0);
-        let to = self.start.get(q + 1).copied().unwrap_or(from);
+    fn of(&self, q: usize) -> &[u32] {
+        let from = self.start.get(q).map_or(0, |&x| ix(x));
+        let to = self.start.get(q + 1).map_or(from, |&x| ix(x));
         self.list.get(from..to).unwrap_or_default()
     }
 }
@@ -227,64 +510,70 @@ impl Predecessors {
 /// A partition of the states into blocks, each block a contiguous range of `elems`.
 struct Partition {
     /// The states, grouped by block.
-    elems: Vec<usize>,
+    elems: Vec<u32>,
     /// The position of each state in `elems`.
-    loc: Vec<usize>,
+    loc: Vec<u32>,
     /// The block of each state.
-    block_of: Vec<usize>,
+    block_of: Vec<u32>,
     /// The range of each block in `elems`.
-    first: Vec<usize>,
-    end: Vec<usize>,
+    first: Vec<u32>,
+    end: Vec<u32>,
 }
 
 impl Partition {
     /// One block holding every state.
     fn new(n: usize) -> Partition {
         Partition {
-            elems: (0..n).collect(),
-            loc: (0..n).collect(),
+            elems: (0..n).map(id).collect(),
+            loc: (0..n).map(id).collect(),
             block_of: vec![0; n],
             first: vec![0],
-            end: vec![n],
+            end: vec![id(n)],
         }
     }
 
     fn size(&self, block: usize) -> Option<usize> {
-        Some(self.end.get(block)? - self.first.get(block)?)
+        Some(ix(*self.end.get(block)?) - ix(*self.first.get(block)?))
     }
 
     /// Moves the states of `group` (all in `block`) to the end of the block's range and
     /// returns the position where they start.
-    fn move_to_end(&mut self, block: usize, group: &[usize]) -> Option<usize> {
-        let mut end = *self.end.get(block)?;
+    fn move_to_end(&mut self, block: usize, group: &[u32]) -> Option<usize> {
+        let mut end = ix(*self.end.get(block)?);
         for &s in group {
             end = end.checked_sub(1)?;
-            let pos = *self.loc.get(s)?;
+            let pos = ix(*self.loc.get(ix(s))?);
             let other = *self.elems.get(end)?;
             self.elems.swap(pos, end);
-            *self.loc.get_mut(s)? = end;
-            *self.loc.get_mut(other)? = pos;
+            *self.loc.get_mut(ix(s))? = id(end);
+            *self.loc.get_mut(ix(other))? = id(pos);
         }
         Some(end)
     }
 
     /// Turns `elems[from..to]` into a new block, recording its states in `moved`.
-    fn new_block(&mut self, from: usize, to: usize, moved: &mut Vec<usize>) -> Option<()> {
-        let block = self.first.len();
-        self.first.push(from);
-        self.end.push(to);
+    fn new_block(&mut self, from: usize, to: usize, moved: &mut Vec<u32>) -> Option<()> {
+        let block = id(self.first.len());
+        self.first.push(id(from));
+        self.end.push(id(to));
         for &s in self.elems.get(from..to)? {
-            *self.block_of.get_mut(s)? = block;
+            *self.block_of.get_mut(ix(s))? = block;
             moved.push(s);
         }
         Some(())
     }
 
-    /// Splits `block` into the given groups of its states plus the rest (when non-empty).
-    /// The largest part keeps the block; every other part becomes a new block and its
-    /// states are recorded in `moved`.
-    fn split(&mut self, block: usize, groups: &[&[usize]], moved: &mut Vec<usize>) -> Option<()> {
-        let grouped: usize = groups.iter().map(|g| g.len()).sum();
+    /// Splits `block` into the groups `states[range]` of its states plus the rest (when
+    /// non-empty). The largest part keeps the block; every other part becomes a new block
+    /// and its states are recorded in `moved`.
+    fn split(
+        &mut self,
+        block: usize,
+        states: &[u32],
+        groups: &[(usize, usize)],
+        moved: &mut Vec<u32>,
+    ) -> Option<()> {
+        let grouped: usize = groups.iter().map(|&(from, to)| to - from).sum();
         let rest = self.size(block)?.checked_sub(grouped)?;
         if groups.len() + usize::from(rest > 0) <= 1 {
             return Some(());
@@ -292,25 +581,25 @@ impl Partition {
         let (largest, largest_len) = groups
             .iter()
             .enumerate()
-            .map(|(i, g)| (i, g.len()))
+            .map(|(i, &(from, to))| (i, to - from))
             .fold((0, 0), |best, cur| if cur.1 > best.1 { cur } else { best });
         let keep_rest = rest >= largest_len;
-        for (i, group) in groups.iter().enumerate() {
+        for (i, &(from, to)) in groups.iter().enumerate() {
             if !keep_rest && i == largest {
                 continue;
             }
-            let from = self.move_to_end(block, group)?;
-            let to = *self.end.get(block)?;
-            *self.end.get_mut(block)? = from;
-            self.new_block(from, to, moved)?;
+            let start = self.move_to_end(block, states.get(from..to)?)?;
+            let stop = ix(*self.end.get(block)?);
+            *self.end.get_mut(block)? = id(start);
+            self.new_block(start, stop, moved)?;
         }
         if !keep_rest {
             // The block now holds the largest group and the rest: move the group to the end
             // and give the rest, at the front, a block of its own.
-            let keeper = groups.get(largest)?;
-            let mid = self.move_to_end(block, keeper)?;
-            let front = *self.first.get(block)?;
-            *self.first.get_mut(block)? = mid;
+            let &(from, to) = groups.get(largest)?;
+            let mid = self.move_to_end(block, states.get(from..to)?)?;
+            let front = ix(*self.first.get(block)?);
+            *self.first.get_mut(block)? = id(mid);
             self.new_block(front, mid, moved)?;
         }
         Some(())
@@ -320,24 +609,24 @@ impl Partition {
 /// Appends the signature of state `p` under the current partition: its block, its
 /// acceptance, the block of its default target and the explicit edges whose target block
 /// differs from the default's (a canonical description of "where each character leads").
-fn signature(states: &[State], block_of: &[usize], p: usize, out: &mut Vec<usize>) -> Option<()> {
-    let state = states.get(p)?;
+fn signature(dfa: &Dfa, block_of: &[u32], p: usize, out: &mut Vec<u32>) -> Option<()> {
+    let state = dfa.state(p)?;
     let default = *block_of.get(state.default)?;
     out.push(*block_of.get(p)?);
-    out.push(usize::from(state.accept));
+    out.push(u32::from(state.accept));
     out.push(default);
-    for &(c, t) in state.edges.iter() {
-        let target = *block_of.get(t)?;
+    for &(c, t) in state.edges {
+        let target = *block_of.get(ix(t))?;
         if target != default {
-            out.push(c as usize);
+            out.push(u32::from(c));
             out.push(target);
         }
     }
     Some(())
 }
 
-/// The coarsest partition of `states` into blocks of equivalent states, as a block number
-/// per state.
+/// The coarsest partition of the states of `dfa` into blocks of equivalent states, as a
+/// block number per state.
 ///
 /// Partition refinement by signatures, where a round recomputes the signatures only of
 /// predecessors of states that changed block in the previous round (all states in the
@@ -347,53 +636,72 @@ fn signature(states: &[State], block_of: &[usize], p: usize, out: &mut Vec<usize
 /// mentions a block created in the previous round, which no other state of its block can
 /// mention; so the parts are exactly the signature classes. A state changes block only
 /// when its block at least halves, which bounds the work by `O(log n)` re-examinations
-/// per edge.
-fn refine(states: &[State]) -> Option<Vec<usize>> {
-    let n = states.len();
-    let predecessors = Predecessors::new(states);
+/// per edge. The buffers of a round are reused by the next, so a round allocates nothing.
+fn refine(dfa: &Dfa) -> Option<Vec<u32>> {
+    let n = dfa.len();
+    let predecessors = Predecessors::new(dfa);
     let mut partition = Partition::new(n);
-    let mut dirty: Vec<usize> = (0..n).collect();
-    let mut moved = Vec::new();
-    let mut stamp = vec![0_usize; n];
-    let mut round = 0_usize;
-    let mut signatures = Vec::new();
-    let mut bounds = Vec::new();
+    let mut dirty: Vec<u32> = (0..n).map(id).collect();
+    let mut moved: Vec<u32> = Vec::new();
+    let mut stamp = vec![0_u32; n];
+    let mut round = 0_u32;
+    let mut signatures: Vec<u32> = Vec::new();
+    let mut bounds: Vec<(usize, usize)> = Vec::new();
+    let mut order: Vec<u32> = Vec::new();
+    let mut sorted: Vec<u32> = Vec::new();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
     while !dirty.is_empty() {
         signatures.clear();
         bounds.clear();
         for &p in &dirty {
             let from = signatures.len();
-            signature(states, &partition.block_of, p, &mut signatures)?;
+            signature(dfa, &partition.block_of, ix(p), &mut signatures)?;
             bounds.push((from, signatures.len()));
         }
-        // Group the re-examined states by signature (the block is part of it).
-        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-        {
-            let mut index: HashMap<&[usize], usize> = HashMap::with_capacity(dirty.len());
-            for (&p, &(from, to)) in dirty.iter().zip(&bounds) {
-                let key = signatures.get(from..to)?;
-                let group = *index.entry(key).or_insert_with(|| {
-                    groups.push((partition.block_of.get(p).copied().unwrap_or(0), Vec::new()));
-                    groups.len() - 1
-                });
-                groups.get_mut(group)?.1.push(p);
-            }
-        }
-        groups.sort_by_key(|&(block, _)| block);
+        // Sort the re-examined states by signature: its first entry is the block, so each
+        // block's states are contiguous, and within a block equal signatures are.
+        let sig = |i: u32| {
+            bounds
+                .get(ix(i))
+                .and_then(|&(from, to)| signatures.get(from..to))
+                .unwrap_or_default()
+        };
+        order.clear();
+        order.extend((0..dirty.len()).map(id));
+        order.sort_unstable_by(|&x, &y| sig(x).cmp(sig(y)));
+        sorted.clear();
+        sorted.extend(order.iter().filter_map(|&i| dirty.get(ix(i)).copied()));
         moved.clear();
-        let mut rest = groups.as_slice();
-        while let Some(&(block, _)) = rest.first() {
-            let count = rest.iter().take_while(|(b, _)| *b == block).count();
-            let (same, tail) = rest.split_at_checked(count)?;
-            rest = tail;
-            let members: Vec<&[usize]> = same.iter().map(|(_, g)| g.as_slice()).collect();
-            partition.split(block, &members, &mut moved)?;
+        let mut at = 0;
+        while at < order.len() {
+            let block_here = |i: usize| {
+                order
+                    .get(i)
+                    .and_then(|&o| sig(o).first().copied())
+                    .unwrap_or(UNSEEN)
+            };
+            let block = block_here(at);
+            groups.clear();
+            let mut from = at;
+            while at < order.len() && block_here(at) == block {
+                at += 1;
+                let same = at < order.len()
+                    && order
+                        .get(at)
+                        .zip(order.get(from))
+                        .is_some_and(|(&a, &b)| sig(a) == sig(b));
+                if !same {
+                    groups.push((from, at));
+                    from = at;
+                }
+            }
+            partition.split(ix(block), &sorted, &groups, &mut moved)?;
         }
         round += 1;
         dirty.clear();
         for &q in &moved {
-            for &p in predecessors.of(q) {
-                let seen = stamp.get_mut(p)?;
+            for &p in predecessors.of(ix(q)) {
+                let seen = stamp.get_mut(ix(p))?;
                 if *seen != round {
                     *seen = round;
                     dirty.push(p);
@@ -404,182 +712,252 @@ fn refine(states: &[State]) -> Option<Vec<usize>> {
     Some(partition.block_of)
 }
 
-/// The automaton whose states are the blocks of `class`.
-fn quotient(states: &[State], class: &[usize]) -> Vec<State> {
-    let count = class.iter().max().map_or(0, |&m| m + 1);
-    let mut representative: Vec<Option<usize>> = vec![None; count];
+/// The automaton whose states are the blocks of `class` (block `k` is state `k`).
+fn quotient(dfa: &Dfa, class: &[u32]) -> Dfa {
+    let count = class.iter().max().map_or(0, |&m| ix(m) + 1);
+    let mut representative: Vec<u32> = vec![UNSEEN; count];
     for (p, &k) in class.iter().enumerate() {
-        if let Some(slot @ None) = representative.get_mut(k) {
-            *slot = Some(p);
+        if let Some(slot) = representative.get_mut(ix(k)) {
+            if *slot == UNSEEN {
+                *slot = id(p);
+            }
         }
     }
-    let block = |t: usize| class.get(t).copied().unwrap_or(0);
-    representative
-        .iter()
-        .map(|rep| match rep.and_then(|p| states.get(p)) {
+    let block = |t: usize| class.get(t).map_or(0, |&k| ix(k));
+    let mut out = Dfa::with_capacity(count, dfa.edges.len());
+    for &rep in &representative {
+        match dfa.state(ix(rep)) {
             Some(state) => {
                 let default = block(state.default);
-                State {
-                    edges: state
-                        .edges
-                        .iter()
-                        .map(|&(c, t)| (c, block(t)))
-                        .filter(|&(_, t)| t != default)
-                        .collect(),
-                    default,
-                    accept: state.accept,
+                for &(c, t) in state.edges {
+                    let t = block(ix(t));
+                    if t != default {
+                        out.push_edge(c, t);
+                    }
                 }
+                out.end_state(default, state.accept);
             }
-            None => State::sink(false),
-        })
-        .collect()
-}
-
-/// The canonical form of an automaton that is already minimal, such as a [`chain`] (its state
-/// `i` admits only suffixes of length `n - i`, so no two states are equivalent): only the
-/// numbering is needed, which saves the partition refinement on the hottest constructor.
-pub(super) fn canonical_minimal(raw: &[State]) -> Vec<State> {
-    canonical(raw, 0)
+            None => out.end_state(out.len(), false),
+        }
+    }
+    out
 }
 
 /// Renumbers the states reachable from `start` breadth-first (explicit edges in character
 /// order, then the default edge), dropping explicit edges that lead where the default does.
-fn canonical(states: &[State], start: usize) -> Vec<State> {
-    const UNSEEN: usize = usize::MAX;
-    let mut index = vec![UNSEEN; states.len()];
-    let mut order = Vec::new();
+pub(super) fn canonical(dfa: &Dfa, start: usize) -> Dfa {
+    let mut index = vec![UNSEEN; dfa.len()];
+    let mut order: Vec<u32> = Vec::with_capacity(dfa.len());
     if let Some(slot) = index.get_mut(start) {
         *slot = 0;
-        order.push(start);
+        order.push(id(start));
     }
     let mut i = 0;
     while let Some(&old) = order.get(i) {
         i += 1;
-        let Some(state) = states.get(old) else {
+        let Some(state) = dfa.state(ix(old)) else {
             continue;
         };
         for target in state.targets() {
             if let Some(slot) = index.get_mut(target) {
                 if *slot == UNSEEN {
-                    *slot = order.len();
-                    order.push(target);
+                    *slot = id(order.len());
+                    order.push(id(target));
                 }
             }
         }
     }
-    let renumber = |t: usize| index.get(t).copied().filter(|&t| t != UNSEEN).unwrap_or(0);
-    let result: Vec<State> = order
-        .iter()
-        .filter_map(|&old| states.get(old))
-        .map(|state| {
-            let default = renumber(state.default);
-            State {
-                edges: state
-                    .edges
-                    .iter()
-                    .map(|&(c, t)| (c, renumber(t)))
-                    .filter(|&(_, t)| t != default)
-                    .collect(),
-                default,
-                accept: state.accept,
+    if order.is_empty() {
+        return Dfa::sink(false);
+    }
+    let renumber = |t: usize| index.get(t).copied().filter(|&t| t != UNSEEN).map_or(0, ix);
+    let mut out = Dfa::with_capacity(order.len(), dfa.edges.len());
+    for &old in &order {
+        let Some(state) = dfa.state(ix(old)) else {
+            continue;
+        };
+        let default = renumber(state.default);
+        for &(c, t) in state.edges {
+            let t = renumber(ix(t));
+            if t != default {
+                out.push_edge(c, t);
             }
-        })
-        .collect();
-    if result.is_empty() {
-        vec![State::sink(false)]
-    } else {
-        result
+        }
+        out.end_state(default, state.accept);
+    }
+    out
+}
+
+/// A fast hasher for pairs of state numbers (multiply and rotate; not for untrusted keys
+/// in general, but the keys here are small numbers the automata themselves produce).
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(u64::try_from(x).unwrap_or(u64::MAX));
     }
 }
 
-/// Numbers pairs of states as they are discovered, up to [`MAX_STATES`].
+/// The largest `|A|·|B|` for which pairs are numbered through a dense table.
+const DENSE_PAIRS: usize = 1 << 18;
+
+/// Numbers pairs of states as they are discovered, up to [`MAX_STATES`]: through a dense
+/// table when the automata are small, a hash map otherwise.
 struct PairIndex {
-    ids: HashMap<(usize, usize), usize>,
+    width: usize,
+    height: usize,
+    dense: Vec<u32>,
+    sparse: HashMap<(usize, usize), u32, BuildHasherDefault<PairHasher>>,
     pairs: Vec<(usize, usize)>,
 }
 
 impl PairIndex {
-    fn new() -> PairIndex {
-        PairIndex {
-            ids: HashMap::from([((0, 0), 0)]),
-            pairs: vec![(0, 0)],
-        }
+    /// An index of pairs of states of automata of `height` and `width` states, holding
+    /// `(0, 0)` as pair 0.
+    fn new(height: usize, width: usize) -> PairIndex {
+        let dense = match height.checked_mul(width) {
+            Some(cells) if cells <= DENSE_PAIRS => vec![UNSEEN; cells],
+            _ => Vec::new(),
+        };
+        let mut index = PairIndex {
+            width,
+            height,
+            dense,
+            sparse: HashMap::default(),
+            pairs: Vec::new(),
+        };
+        // Pair 0 is always new: this cannot fail.
+        let _ = index.intern(0, 0);
+        index
     }
 
-    fn intern(&mut self, pair: (usize, usize)) -> Result<usize, TooComplex> {
-        if let Some(&id) = self.ids.get(&pair) {
-            return Ok(id);
+    fn cell(&self, p: usize, q: usize) -> Option<usize> {
+        (p < self.height && q < self.width && !self.dense.is_empty()).then(|| p * self.width + q)
+    }
+
+    fn intern(&mut self, p: usize, q: usize) -> Result<usize, TooComplex> {
+        let cell = self.cell(p, q);
+        let known = match cell {
+            Some(i) => self.dense.get(i).copied().filter(|&x| x != UNSEEN),
+            None => self.sparse.get(&(p, q)).copied(),
+        };
+        if let Some(known) = known {
+            return Ok(ix(known));
         }
-        let id = self.pairs.len();
-        if id >= MAX_STATES {
-            return Err(TooComplex { states: id + 1 });
+        let fresh = self.pairs.len();
+        if fresh >= MAX_STATES {
+            return Err(TooComplex { states: fresh + 1 });
         }
-        self.ids.insert(pair, id);
-        self.pairs.push(pair);
-        Ok(id)
+        match cell.and_then(|i| self.dense.get_mut(i)) {
+            Some(slot) => *slot = id(fresh),
+            None => {
+                self.sparse.insert((p, q), id(fresh));
+            }
+        }
+        self.pairs.push((p, q));
+        Ok(fresh)
     }
 }
 
-/// The characters with an explicit edge in either state, sorted and deduplicated.
-fn merged_chars(a: &State, b: &State) -> Vec<char> {
-    let mut chars: Vec<char> = a
-        .edges
-        .iter()
-        .chain(b.edges.iter())
-        .map(|&(c, _)| c)
-        .collect();
-    chars.sort_unstable();
-    chars.dedup();
-    chars
+/// Calls `f(c, a_target, b_target)` for every character with an explicit edge in `a` or
+/// `b`, in character order (one sorted merge, no allocation).
+fn for_each_merged<E>(
+    a: StateRef<'_>,
+    b: StateRef<'_>,
+    mut f: impl FnMut(char, usize, usize) -> Result<(), E>,
+) -> Result<(), E> {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (c, ta, tb) = match (a.edges.get(i), b.edges.get(j)) {
+            (None, None) => return Ok(()),
+            (Some(&(c, t)), None) => {
+                i += 1;
+                (c, ix(t), b.default)
+            }
+            (None, Some(&(c, t))) => {
+                j += 1;
+                (c, a.default, ix(t))
+            }
+            (Some(&(ca, ta)), Some(&(cb, tb))) => match ca.cmp(&cb) {
+                Ordering::Less => {
+                    i += 1;
+                    (ca, ix(ta), b.default)
+                }
+                Ordering::Greater => {
+                    j += 1;
+                    (cb, a.default, ix(tb))
+                }
+                Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (ca, ix(ta), ix(tb))
+                }
+            },
+        };
+        f(c, ta, tb)?;
+    }
 }
 
 /// The canonical minimal product of `a` and `b`, accepting a pair of states when `accept`
 /// says so. Only reachable pairs are built.
-pub(super) fn product(
-    a: &[State],
-    b: &[State],
+pub(super) fn product(a: &Dfa, b: &Dfa, accept: fn(bool, bool) -> bool) -> Result<Dfa, TooComplex> {
+    Ok(minimise(&product_raw(a, b, accept)?))
+}
+
+/// The product of `a` and `b` over the reachable pairs, numbered in discovery order and not
+/// minimised (enough for questions about its language, such as a shortest member).
+pub(super) fn product_raw(
+    a: &Dfa,
+    b: &Dfa,
     accept: fn(bool, bool) -> bool,
-) -> Result<Vec<State>, TooComplex> {
-    let sink = State::sink(false);
-    let mut index = PairIndex::new();
-    let mut out = Vec::new();
+) -> Result<Dfa, TooComplex> {
+    let mut index = PairIndex::new(a.len(), b.len());
+    let mut out = Dfa::with_capacity(a.len().max(b.len()) + 1, a.edges.len() + b.edges.len());
     while let Some(&(p, q)) = index.pairs.get(out.len()) {
-        let sp = a.get(p).unwrap_or(&sink);
-        let sq = b.get(q).unwrap_or(&sink);
-        let default = index.intern((sp.default, sq.default))?;
-        let mut edges = Vec::new();
-        for c in merged_chars(sp, sq) {
-            let target = index.intern((sp.next(c), sq.next(c)))?;
+        let sp = a.state_or_sink(p);
+        let sq = b.state_or_sink(q);
+        let default = index.intern(sp.default, sq.default)?;
+        for_each_merged(sp, sq, |c, ta, tb| {
+            let target = index.intern(ta, tb)?;
             if target != default {
-                edges.push((c, target));
+                out.push_edge(c, target);
             }
-        }
-        out.push(State {
-            edges: edges.into_boxed_slice(),
-            default,
-            accept: accept(sp.accept, sq.accept),
-        });
+            Ok(())
+        })?;
+        out.end_state(default, accept(sp.accept, sq.accept));
     }
-    Ok(minimise(&out))
+    Ok(out)
 }
 
 /// Whether every string `a` accepts is accepted by `b`, exploring reachable pairs until a
 /// counterexample is found.
-pub(super) fn included(a: &[State], b: &[State]) -> Result<bool, TooComplex> {
-    let sink = State::sink(false);
-    let mut index = PairIndex::new();
+pub(super) fn included(a: &Dfa, b: &Dfa) -> Result<bool, TooComplex> {
+    let mut index = PairIndex::new(a.len(), b.len());
     let mut next = 0;
     while let Some(&(p, q)) = index.pairs.get(next) {
         next += 1;
-        let sp = a.get(p).unwrap_or(&sink);
-        let sq = b.get(q).unwrap_or(&sink);
+        let sp = a.state_or_sink(p);
+        let sq = b.state_or_sink(q);
         if sp.accept && !sq.accept {
             return Ok(false);
         }
-        index.intern((sp.default, sq.default))?;
-        for c in merged_chars(sp, sq) {
-            index.intern((sp.next(c), sq.next(c)))?;
-        }
+        index.intern(sp.default, sq.default)?;
+        for_each_merged(sp, sq, |_, ta, tb| index.intern(ta, tb).map(|_| ()))?;
     }
     Ok(true)
 }

@@ -8,10 +8,14 @@
 //! Positions before the largest `*` position in a set are dropped: everything they could
 //! still accept has to pass that `*`, which accepts it too. This keeps patterns made of `*`
 //! and literal text down to a number of states linear in the pattern length.
+//!
+//! Patterns that are literal text, optionally followed by one `*` (the usual
+//! `system:serviceaccount:<namespace>:*` and `repo:<org>/<repo>:*`), skip the construction:
+//! their minimal automaton is a chain, built directly in canonical order.
 
 use std::collections::{HashMap, VecDeque};
 
-use super::automaton::State;
+use super::automaton::{self, Dfa, Tail};
 use super::{TooComplex, MAX_STATES};
 use crate::matching::Piece;
 
@@ -119,17 +123,51 @@ impl SetIndex {
     }
 }
 
-/// The (unminimised) DFA of the pattern made of `pieces`; state 0 is the start.
-pub(super) fn build(pieces: &[Piece<'_>]) -> Result<Vec<State>, TooComplex> {
+/// The canonical minimal DFA of the pattern made of `pieces`.
+pub(super) fn minimal(pieces: &[Piece<'_>]) -> Result<Dfa, TooComplex> {
     let tokens = tokens(pieces);
+    if let Some(dfa) = literal_chain(&tokens) {
+        return Ok(dfa);
+    }
+    Ok(automaton::minimise(&subsets(&tokens)?))
+}
+
+/// The minimal DFA of a pattern of literal characters optionally followed by one `*`, or
+/// `None` for any other pattern.
+fn literal_chain(tokens: &[Token]) -> Option<Dfa> {
+    let (literal, tail) = match tokens.split_last() {
+        Some((Token::Star, rest)) => (rest, Tail::Anything),
+        _ => (tokens, Tail::End),
+    };
+    let chars: Vec<char> = literal
+        .iter()
+        .map(|t| match t {
+            Token::Lit(c) => Some(*c),
+            Token::Any | Token::Star => None,
+        })
+        .collect::<Option<_>>()?;
+    automaton::chain_canonical(chars.iter().map(std::slice::from_ref), tail)
+}
+
+/// The (unminimised) DFA of the pattern made of `pieces`, by the general subset construction;
+/// state 0 is the start (what the tests check the fast path against).
+#[cfg(test)]
+pub(super) fn build(pieces: &[Piece<'_>]) -> Result<Dfa, TooComplex> {
+    subsets(&tokens(pieces))
+}
+
+/// The subset construction over the positions of `tokens`.
+fn subsets(tokens: &[Token]) -> Result<Dfa, TooComplex> {
     let end = tokens.len();
     let mut index = SetIndex {
         ids: HashMap::new(),
         queue: VecDeque::new(),
         positions: 0,
     };
-    index.intern(close(&tokens, vec![0]))?;
-    let mut states = Vec::new();
+    index.intern(close(tokens, vec![0]))?;
+    let mut dfa = Dfa::default();
+    // States are numbered in discovery order and the queue is first in, first out, so the
+    // state built here is always the next one of `dfa`.
     while let Some(set) = index.queue.pop_front() {
         let mut chars: Vec<char> = set
             .iter()
@@ -140,19 +178,14 @@ pub(super) fn build(pieces: &[Piece<'_>]) -> Result<Vec<State>, TooComplex> {
             .collect();
         chars.sort_unstable();
         chars.dedup();
-        let default = index.intern(step(&tokens, &set, None))?;
-        let mut edges = Vec::with_capacity(chars.len());
+        let default = index.intern(step(tokens, &set, None))?;
         for c in chars {
-            let target = index.intern(step(&tokens, &set, Some(c)))?;
+            let target = index.intern(step(tokens, &set, Some(c)))?;
             if target != default {
-                edges.push((c, target));
+                dfa.push_edge(c, target);
             }
         }
-        states.push(State {
-            edges: edges.into_boxed_slice(),
-            default,
-            accept: set.last() == Some(&end),
-        });
+        dfa.end_state(default, set.last() == Some(&end));
     }
-    Ok(states)
+    Ok(dfa)
 }

@@ -755,3 +755,98 @@ fn a_set_of_words_is_the_union_of_its_words() {
     assert_eq!(StringSet::exact_set([]), StringSet::empty());
     assert_eq!(StringSet::exact_set(["ab"]), StringSet::exact("ab"));
 }
+
+// The fast constructions against the general ones: equal automata (so equal sets, since
+// both are canonical), and the shortcut witness against the minimised intersection's.
+
+/// Literal text with an optional final `*` (the fast path), or any pattern.
+fn fast_path_pattern() -> impl Strategy<Value = Vec<(bool, String)>> {
+    prop_oneof![
+        (string_over(&['a', 'b', ':', 'é'], 6), any::<bool>()).prop_map(|(text, star)| {
+            let mut pieces = vec![(false, text)];
+            if star {
+                pieces.push((true, "*".to_owned()));
+            }
+            pieces
+        }),
+        string_over(&['a', 'b', ':', '*'], 6).prop_map(|text| vec![(true, text)]),
+        proptest::collection::vec((any::<bool>(), string_over(LONG_PATTERN, 5)), 0..3),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn like_fast_path_equals_the_subset_construction(pieces in fast_path_pattern()) {
+        let borrowed = borrow(&pieces);
+        let fast = StringSet::like(&borrowed).unwrap();
+        let general = StringSet::from_raw(&glob::build(&borrowed).unwrap());
+        prop_assert_eq!(&fast, &general);
+        prop_assert_eq!(fast.state_count(), general.state_count());
+    }
+
+    #[test]
+    fn exact_chains_equal_the_minimised_chain(
+        s in string_over(&['a', 'b', 'A', 'K', '\u{212A}', 'ß', ':', '😀'], 8),
+    ) {
+        let slow = StringSet::from_raw(&automaton::chain(s.chars().map(|c| vec![c])));
+        prop_assert_eq!(StringSet::exact(&s), slow);
+        let slow = StringSet::from_raw(&automaton::chain(s.chars().map(fold::class)));
+        prop_assert_eq!(StringSet::exact_ignore_case(&s), slow);
+    }
+
+    #[test]
+    fn finite_sets_equal_the_minimised_trie_and_the_union(
+        words in proptest::collection::vec(string_over(&['a', 'b', 'c', ':'], 5), 0..7),
+        probes in proptest::collection::vec(string_over(&['a', 'b', 'c', ':'], 5), 0..12),
+    ) {
+        let set = StringSet::exact_set(words.iter().map(String::as_str));
+        let trie = StringSet::from_raw(&automaton::trie(words.iter().map(String::as_str)));
+        prop_assert_eq!(&set, &trie);
+        let mut union = StringSet::empty();
+        for w in &words {
+            union = union.union(&StringSet::exact(w)).unwrap();
+        }
+        prop_assert_eq!(&set, &union);
+        for p in probes.iter().chain(&words) {
+            prop_assert_eq!(set.contains(p), words.contains(p), "{:?}", p);
+        }
+    }
+
+    #[test]
+    fn common_witness_is_the_intersections_witness(
+        a in fast_path_pattern(),
+        b in fast_path_pattern(),
+        negate in any::<bool>(),
+    ) {
+        let a = StringSet::like(&borrow(&a)).unwrap();
+        let mut b = StringSet::like(&borrow(&b)).unwrap();
+        if negate {
+            b = b.complement();
+        }
+        let expected = a.intersect(&b).unwrap().shortest_witness();
+        prop_assert_eq!(a.shortest_common_witness(&b).unwrap(), expected);
+    }
+}
+
+#[test]
+fn products_of_large_automata_number_pairs_without_the_dense_table() {
+    // 700 × 700 states is past the dense table: the hash map numbers the pairs.
+    let long: String = "ab".repeat(350);
+    let exact = StringSet::exact(&long);
+    let prefix = like(&format!("{}*", &long[..600]));
+    assert!(exact.state_count() * prefix.state_count() > 1 << 18);
+    let both = exact.intersect(&prefix).unwrap();
+    assert_eq!(both, exact);
+    assert!(exact.is_subset(&prefix).unwrap());
+    assert!(!prefix.is_subset(&exact).unwrap());
+    let rest = prefix.difference(&exact).unwrap();
+    assert!(!rest.contains(&long));
+    assert!(rest.contains(&long[..600]));
+    assert_eq!(rest.shortest_witness().as_deref(), Some(&long[..600]));
+    assert_eq!(
+        prefix.shortest_common_witness(&exact.complement()).unwrap(),
+        rest.shortest_witness()
+    );
+}

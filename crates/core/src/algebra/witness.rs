@@ -2,7 +2,7 @@
 
 use std::iter::once;
 
-use super::automaton::State;
+use super::automaton::{Dfa, StateRef};
 
 /// Characters in order of preference: a–z, 0–9, `-`, other printable ASCII, space, other
 /// non-control characters, and control characters last.
@@ -40,33 +40,36 @@ fn rank(c: char) -> u32 {
 }
 
 /// The most readable character without an explicit edge in `state`.
-fn default_char(state: &State) -> Option<char> {
+fn default_char(state: &StateRef<'_>) -> Option<char> {
     readable_chars().find(|&c| !state.lists(c))
 }
 
 /// A shortest string the automaton accepts (start state first), or `None`.
-pub(super) fn shortest(states: &[State]) -> Option<String> {
+pub(super) fn shortest(dfa: &Dfa) -> Option<String> {
     // For each state: how it was first reached (previous state and character).
-    let mut parent: Vec<Option<(usize, char)>> = vec![None; states.len()];
-    let mut seen = vec![false; states.len()];
+    let mut parent: Vec<Option<(usize, char)>> = vec![None; dfa.len()];
+    let mut seen = vec![false; dfa.len()];
     *seen.first_mut()? = true;
-    let mut queue = vec![0];
+    let mut queue = Vec::with_capacity(dfa.len());
+    queue.push(0);
     let mut next = 0;
     let mut found = None;
+    // The edges of the state being expanded, most readable first (reused for every state).
+    let mut options: Vec<(u32, char, usize)> = Vec::new();
     while let Some(&p) = queue.get(next) {
         next += 1;
-        let state = states.get(p)?;
+        let state = dfa.state(p)?;
         if state.accept {
             found = Some(p);
             break;
         }
-        let mut options: Vec<(u32, char, usize)> =
-            state.edges.iter().map(|&(c, t)| (rank(c), c, t)).collect();
-        if let Some(c) = default_char(state) {
+        options.clear();
+        options.extend(state.edges.iter().map(|&(c, t)| (rank(c), c, t as usize)));
+        if let Some(c) = default_char(&state) {
             options.push((rank(c), c, state.default));
         }
         options.sort_unstable();
-        for (_, c, t) in options {
+        for &(_, c, t) in &options {
             if let Some(slot @ false) = seen.get_mut(t) {
                 *slot = true;
                 if let Some(link) = parent.get_mut(t) {

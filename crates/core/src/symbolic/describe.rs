@@ -43,10 +43,8 @@ fn witness(k: &KeySet) -> Option<String> {
         if let Some(nice) =
             NICE.get_or_init(|| StringSet::like_wild("system:serviceaccount:?*:?*").ok())
         {
-            if let Ok(both) = k.present.intersect(nice) {
-                if let Some(w) = both.shortest_witness() {
-                    return Some(w);
-                }
+            if let Ok(Some(w)) = k.present.shortest_common_witness(nice) {
+                return Some(w);
             }
         }
     }

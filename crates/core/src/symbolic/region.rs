@@ -66,6 +66,22 @@ impl KeySet {
     }
 }
 
+/// Removes the later copies of repeated entries, keeping the order.
+fn dedup_in_order(items: &mut Vec<String>) {
+    let mut i = 0;
+    while i < items.len() {
+        let repeated = items
+            .get(..i)
+            .zip(items.get(i))
+            .is_some_and(|(before, x)| before.contains(x));
+        if repeated {
+            items.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 fn merged(a: &[String], b: &[String]) -> Vec<String> {
     let mut out = a.to_vec();
     for x in b {
@@ -146,6 +162,14 @@ impl Region {
         let mut r = Region::everything();
         for c in &statement.conditions {
             match constraint(c)? {
+                // A first constraint on its key is the key's constraint (a free key
+                // intersected with it is equal to it).
+                Some(mut set) if r.key(&c.key_lower).is_none() => {
+                    // As `merged` would: the first of repeated patterns only.
+                    dedup_in_order(&mut set.include);
+                    dedup_in_order(&mut set.exclude);
+                    r.set_key(set);
+                }
                 Some(set) => {
                     let merged = r.key_or_free(&c.key, &c.key_lower).intersect(&set)?;
                     r.set_key(merged);
