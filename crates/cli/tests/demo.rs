@@ -100,14 +100,28 @@ fn roles_in_a_plan_answer_to_their_iam_name() {
     for name in ["payments-ledger", "module.payments.aws_iam_role.this"] {
         let who = run(
             &dir,
-            &["who-can-assume", "terraform/plan.json", "--role", name, "--format", "json"],
+            &[
+                "who-can-assume",
+                "terraform/plan.json",
+                "--role",
+                name,
+                "--format",
+                "json",
+            ],
         );
-        assert!(who.status.success(), "{name}: {}", String::from_utf8_lossy(&who.stderr));
+        assert!(
+            who.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&who.stderr)
+        );
         let doc: Value = serde_json::from_slice(&who.stdout).unwrap();
         let roles = doc["results"].as_array().unwrap();
         assert_eq!(roles.len(), 1, "{name}: {doc}");
     }
-    let missing = run(&dir, &["who-can-assume", "terraform/plan.json", "--role", "nope"]);
+    let missing = run(
+        &dir,
+        &["who-can-assume", "terraform/plan.json", "--role", "nope"],
+    );
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no role named `nope`"));
 }

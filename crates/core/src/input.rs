@@ -185,7 +185,9 @@ const DEFERRED_KEYS: &[&str] = &[
 pub fn read_input(bytes: &[u8]) -> Input {
     let prepared = prepare_input(bytes);
     let mut input = prepared.input;
-    prepared.roles.read_into(0..prepared.roles.len(), &mut input);
+    prepared
+        .roles
+        .read_into(0..prepared.roles.len(), &mut input);
     input
 }
 
@@ -298,7 +300,8 @@ pub fn prepare_input(bytes: &[u8]) -> Prepared<'_> {
     };
     let text = std::str::from_utf8(bytes).unwrap_or("");
     let kind = kind_of(&root);
-    if !deferred.is_empty() && !matches!(kind, InputKind::AuthorizationDetails | InputKind::ListRoles)
+    if !deferred.is_empty()
+        && !matches!(kind, InputKind::AuthorizationDetails | InputKind::ListRoles)
     {
         // Some other input that happens to have such a list: read it whole, as it is.
         return match json::parse(bytes) {
@@ -602,21 +605,36 @@ mod tests {
     fn role_lists_read_one_role_at_a_time_as_whole() {
         let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"oidc.eks.eu-west-1.amazonaws.com/id/AB:sub": "system:serviceaccount:a:b", "oidc.eks.eu-west-1.amazonaws.com/id/AB:sub": "dup"}}}]}"#;
         let docs = [
-            format!(r#"{{"RoleDetailList": [{{"RoleName": "a", "Arn": "arn:aws:iam::111122223333:role/a", "AssumeRolePolicyDocument": {policy}}}, {{"RoleName": "no-doc"}}, {{"RoleName": "s", "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%7D"}}, {{"RoleName": "n", "AssumeRolePolicyDocument": 3}}], "Policies": [{{"x": 1}}]}}"#),
-            format!(r#"{{"Roles": [{{"RoleName": "first"}}], "Roles": [{{"RoleName": "b", "AssumeRolePolicyDocument": {policy}}}]}}"#),
-            format!(r#"{{"Roles": [1, {{"RoleName": "x"}}], "Role": {{"RoleName": "g", "AssumeRolePolicyDocument": {policy}}}}}"#),
-            r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}, "Roles": [1]}"#.to_owned(),
+            format!(
+                r#"{{"RoleDetailList": [{{"RoleName": "a", "Arn": "arn:aws:iam::111122223333:role/a", "AssumeRolePolicyDocument": {policy}}}, {{"RoleName": "no-doc"}}, {{"RoleName": "s", "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%7D"}}, {{"RoleName": "n", "AssumeRolePolicyDocument": 3}}], "Policies": [{{"x": 1}}]}}"#
+            ),
+            format!(
+                r#"{{"Roles": [{{"RoleName": "first"}}], "Roles": [{{"RoleName": "b", "AssumeRolePolicyDocument": {policy}}}]}}"#
+            ),
+            format!(
+                r#"{{"Roles": [1, {{"RoleName": "x"}}], "Role": {{"RoleName": "g", "AssumeRolePolicyDocument": {policy}}}}}"#
+            ),
+            r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}, "Roles": [1]}"#
+                .to_owned(),
             r#"{"planned_values": {"root_module": {}}, "Policies": [1, 2]}"#.to_owned(),
             r#"{"Statement": [], "UserDetailList": [{"a": 1}]}"#.to_owned(),
             r#"{"RoleDetailList": {"RoleName": "not a list"}}"#.to_owned(),
         ];
         for doc in &docs {
-            assert_eq!(read_input(doc.as_bytes()), read_whole(doc.as_bytes()), "{doc}");
+            assert_eq!(
+                read_input(doc.as_bytes()),
+                read_whole(doc.as_bytes()),
+                "{doc}"
+            );
         }
         let first = read_input(docs[0].as_bytes());
         assert_eq!(first.policies.len(), 3);
         assert_eq!(first.findings.len(), 1);
-        assert!(first.policies[0].parsed.findings.iter().any(|f| f.code == code::DUPLICATE_KEY.code));
+        assert!(first.policies[0]
+            .parsed
+            .findings
+            .iter()
+            .any(|f| f.code == code::DUPLICATE_KEY.code));
     }
 
     #[test]
