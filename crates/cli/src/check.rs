@@ -3,14 +3,13 @@
 use crate::args::{CheckArgs, CheckFormat, FailOn};
 use crate::config::Config;
 use crate::report::{self, FileReport};
-use crate::{read_path, Exit};
+use crate::{read_path, Exit, ReadError};
 use std::path::{Path, PathBuf};
-use trustlint_core::check::{check_with_input, CheckOptions, Report, Reported};
+use trustlint_core::check::{check_source, file_findings, finish, CheckOptions, Report, Reported};
 use trustlint_core::crosscheck::{crosscheck, RoleRef};
 use trustlint_core::diagnostic::{code, Finding, Severity};
 use trustlint_core::input::cloudformation::{read_template, TemplateOptions};
-use trustlint_core::input::Input;
-use trustlint_core::input::InputKind;
+use trustlint_core::input::{prepare_input, Input, InputKind, PolicySource, RoleEntry};
 use trustlint_core::k8s::{service_accounts, ServiceAccount};
 use trustlint_core::source::Span;
 
@@ -72,7 +71,10 @@ pub fn run(args: &CheckArgs) -> Result<Exit, String> {
             ));
         }
     }
-    let mut checked = check_all(&targets, &options)?;
+    // Only YAML files can hold the ServiceAccounts that cross-checks pair with roles: without
+    // one, what each file holds is dropped as soon as it is checked.
+    let keep_inputs = targets.iter().any(|t| is_yaml(&t.path));
+    let mut checked = check_all(&targets, &options, keep_inputs)?;
     cross_check(&mut checked, &options);
     let reports: Vec<FileReport> = checked.into_iter().map(|c| c.file).collect();
     let threshold = match fail_on {
@@ -149,41 +151,145 @@ fn walk(
     Ok(())
 }
 
-/// Check every target on all cores (or `TRUSTLINT_THREADS`); the result keeps the targets' order.
-fn check_all(targets: &[Target], options: &CheckOptions) -> Result<Vec<Checked>, String> {
-    let threads = std::env::var("TRUSTLINT_THREADS")
+/// How many threads to use: `TRUSTLINT_THREADS`, else one per core.
+pub fn threads() -> usize {
+    std::env::var("TRUSTLINT_THREADS")
         .ok()
         .and_then(|t| t.parse::<usize>().ok())
         .filter(|&t| t > 0)
         .unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         })
-        .min(targets.len().max(1));
-    let chunk = targets.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<Option<Checked>>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = targets
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|t| check_one(t, options))
-                        .collect::<Result<Vec<_>, String>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("a worker thread failed".to_owned()))
-            })
-            .collect()
+}
+
+/// `f` on each of `items` split into `threads` contiguous parts, one thread per part (the first
+/// on this thread); the results in the items' order.
+pub fn in_parts<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.clamp(1, items.len().max(1));
+    let chunk = items.len().div_ceil(threads).max(1);
+    let mut parts = items.chunks(chunk);
+    let Some(first) = parts.next() else {
+        return vec![f(items)];
+    };
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = parts.map(|part| scope.spawn(move || f(part))).collect();
+        let mut out = vec![f(first)];
+        for h in handles {
+            match h.join() {
+                Ok(r) => out.push(r),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+/// Check every target on all cores (or `TRUSTLINT_THREADS`); the result keeps the targets' order.
+fn check_all(
+    targets: &[Target],
+    options: &CheckOptions,
+    keep_inputs: bool,
+) -> Result<Vec<Checked>, String> {
+    let threads = threads();
+    // A large dump is split across the threads by its roles; the other files by file.
+    let results = in_parts(targets, threads, |part| {
+        part.iter()
+            .map(|t| check_one(t, options, keep_inputs, threads))
+            .collect::<Result<Vec<_>, String>>()
     });
     let mut checked = Vec::with_capacity(targets.len());
     for r in results {
         checked.extend(r?.into_iter().flatten());
     }
     Ok(checked)
+}
+
+/// Roles below which a dump is checked on one thread.
+const ROLES_PER_THREAD: usize = 256;
+
+/// Check a file's bytes like `check_with_input`, reading a dump's roles one at a time, split
+/// across `threads` threads; the input is returned only when `keep_input`.
+fn check_bytes(
+    bytes: &[u8],
+    text: &str,
+    options: &CheckOptions,
+    keep_input: bool,
+    threads: usize,
+) -> (Report, Option<Input>) {
+    let prepared = prepare_input(bytes);
+    let mut input = prepared.input;
+    let roles = &prepared.roles;
+    let mut file = file_findings(&input.findings);
+    let mut own: Vec<Reported> = input
+        .policies
+        .iter()
+        .flat_map(|s| check_source(s, text, options))
+        .collect();
+    let mut policies = input.policies.len();
+    let indices: Vec<usize> = (0..roles.len()).collect();
+    let threads = if roles.len() < ROLES_PER_THREAD {
+        1
+    } else {
+        threads
+    };
+    let parts = in_parts(&indices, threads, |part| {
+        let mut out = RolesChecked::default();
+        let (Some(&first), Some(&last)) = (part.first(), part.last()) else {
+            return out;
+        };
+        roles.for_each(first..last + 1, |entry| match entry {
+            RoleEntry::Finding(f) => {
+                out.file.push(Reported {
+                    policy: None,
+                    finding: f.clone(),
+                });
+                if keep_input {
+                    out.input_findings.push(f);
+                }
+            }
+            RoleEntry::Policy(source) => {
+                out.policies += 1;
+                out.own.extend(check_source(&source, text, options));
+                if keep_input {
+                    out.sources.push(*source);
+                }
+            }
+        });
+        out
+    });
+    let mut own_roles = Vec::new();
+    for part in parts {
+        file.extend(part.file);
+        own_roles.extend(part.own);
+        policies += part.policies;
+        input.findings.extend(part.input_findings);
+        input.policies.extend(part.sources);
+    }
+    // The order `check_with_input` gives: the file's findings, then each policy's.
+    file.append(&mut own);
+    file.append(&mut own_roles);
+    let report = finish(input.kind, policies, file, options);
+    (report, keep_input.then_some(input))
+}
+
+/// What one thread found in its part of a dump.
+#[derive(Default)]
+struct RolesChecked {
+    /// Findings on the file itself.
+    file: Vec<Reported>,
+    /// Findings on the policies.
+    own: Vec<Reported>,
+    /// How many policies.
+    policies: usize,
+    /// The roles read, when kept for cross-checks.
+    sources: Vec<PolicySource>,
+    /// The findings on the file, when kept.
+    input_findings: Vec<Finding>,
 }
 
 /// One checked file, with what cross-checks need from it.
@@ -228,19 +334,36 @@ fn is_template(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "template")
 }
 
-fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>, String> {
-    let bytes = read_path(&target.path)?;
+fn check_one(
+    target: &Target,
+    options: &CheckOptions,
+    keep_input: bool,
+    threads: usize,
+) -> Result<Option<Checked>, String> {
     let path = if target.path == Path::new("-") {
         "<stdin>".to_owned()
     } else {
         display(&target.path)
     };
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let bytes = match read_path(&target.path) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(message)) => return Ok(Some(too_large(path, message, options))),
+        Err(e) => return Err(e.into()),
+    };
+    // Valid UTF-8 (the usual case) is taken as it is, not copied.
+    let (text, raw) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes))
+        }
+    };
+    let bytes: &[u8] = raw.as_deref().unwrap_or(text.as_bytes());
     let yaml = is_yaml(&target.path);
     if yaml && !trustlint_core::input::cloudformation::looks_like_template(&text) {
         return Ok(check_manifest(target, path, text, options));
     }
-    let (mut report, input) = check_with_input(&bytes, options);
+    let (mut report, input) = check_bytes(bytes, &text, options, keep_input, threads);
     if yaml && report.kind != InputKind::CloudFormation {
         return Ok(check_manifest(target, path, text, options));
     }
@@ -270,7 +393,7 @@ fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>,
             }];
         }
         InputKind::Unrecognized if !target.explicit => return Ok(None),
-        InputKind::Invalid if !target.explicit && !looks_like_policy(&bytes) => return Ok(None),
+        InputKind::Invalid if !target.explicit && !looks_like_policy(bytes) => return Ok(None),
         InputKind::Unrecognized if options.selects(code::INVALID_JSON.code) => {
             report.findings.insert(
                 0,
@@ -282,11 +405,45 @@ fn check_one(target: &Target, options: &CheckOptions) -> Result<Option<Checked>,
         }
         _ => {}
     }
+    drop(raw);
     Ok(Some(Checked {
         file: FileReport { path, text, report },
-        input: Some(input),
+        input,
         accounts: Vec::new(),
     }))
+}
+
+/// A file over the size cap: one TL001 error at its start, saying so (when TL001 is selected).
+fn too_large(path: String, message: String, options: &CheckOptions) -> Checked {
+    let mut findings = Vec::new();
+    if options.selects(code::INVALID_JSON.code) {
+        findings.push(Reported {
+            policy: None,
+            finding: Finding::new(
+                code::INVALID_JSON,
+                Severity::Error,
+                Span::new(0, 0),
+                message,
+            )
+            .with_help(format!(
+                "trustlint reads inputs of at most {} bytes",
+                crate::max_file_bytes()
+            )),
+        });
+    }
+    Checked {
+        file: FileReport {
+            path,
+            text: String::new(),
+            report: Report {
+                kind: InputKind::Invalid,
+                policies: 0,
+                findings,
+            },
+        },
+        input: None,
+        accounts: Vec::new(),
+    }
 }
 
 /// A YAML file: Kubernetes manifests (their ServiceAccounts feed the cross-checks).

@@ -36,16 +36,101 @@ impl From<Exit> for ExitCode {
     }
 }
 
-/// Read a file, or standard input for `-`.
-pub fn read_path(path: &Path) -> Result<Vec<u8>, String> {
+/// The largest input file trustlint reads: 1 GiB. A larger file (or standard input) is not
+/// read: `check` reports it as a TL001 finding on the file, the other commands fail with exit
+/// code 2. The hidden `TRUSTLINT_MAX_FILE_BYTES` environment variable lowers (or raises) it.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// The size cap in effect (see [`MAX_FILE_BYTES`]).
+pub fn max_file_bytes() -> u64 {
+    std::env::var("TRUSTLINT_MAX_FILE_BYTES")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(MAX_FILE_BYTES)
+}
+
+/// Why an input was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// It could not be read at all.
+    Unreadable(String),
+    /// It is larger than the cap; the message says so.
+    TooLarge(String),
+}
+
+impl ReadError {
+    /// The message.
+    pub fn message(&self) -> &str {
+        match self {
+            ReadError::Unreadable(m) | ReadError::TooLarge(m) => m,
+        }
+    }
+}
+
+impl From<ReadError> for String {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Unreadable(m) | ReadError::TooLarge(m) => m,
+        }
+    }
+}
+
+/// `bytes` for a message: `1.5 GiB`, `12.0 MiB`, `900 bytes`.
+fn size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, scale) in UNITS {
+        if bytes >= scale {
+            // Display only: the precision of f64 is plenty.
+            #[allow(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
+            let value = bytes as f64 / scale as f64;
+            return format!("{value:.1} {unit}");
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+fn too_large(what: &str, len: Option<u64>, cap: u64) -> ReadError {
+    let how_big = len.map_or_else(
+        || "larger than".to_owned(),
+        |l| format!("{}, over", size(l)),
+    );
+    ReadError::TooLarge(format!(
+        "{what} is {how_big} the {} input limit, so it was not read; split it (e.g. export roles with `aws iam get-account-authorization-details --filter Role` per account) or check the trust policies one by one",
+        size(cap)
+    ))
+}
+
+/// Read a file, or standard input for `-`, refusing anything larger than [`max_file_bytes`].
+pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let cap = max_file_bytes();
     if path == Path::new("-") {
         let mut buf = Vec::new();
         std::io::stdin()
+            .lock()
+            .take(cap.saturating_add(1))
             .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
+            .map_err(|e| ReadError::Unreadable(format!("cannot read standard input: {e}")))?;
+        if buf.len() as u64 > cap {
+            return Err(too_large("standard input", None, cap));
+        }
         return Ok(buf);
     }
-    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    let unreadable =
+        |e: std::io::Error| ReadError::Unreadable(format!("cannot read `{}`: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > cap {
+        return Err(too_large(&format!("`{}`", path.display()), Some(len), cap));
+    }
+    // The length is a hint (the file may change while it is read); the cap still holds.
+    let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(unreadable)?;
+    if buf.len() as u64 > cap {
+        return Err(too_large(&format!("`{}`", path.display()), None, cap));
+    }
+    Ok(buf)
 }
 
 /// Write to standard output; a closed pipe (`trustlint … | head`) is not an error.

@@ -218,3 +218,113 @@ fn rules_and_explain() {
     assert!(stdout(&out).contains("## What it does"));
     assert_eq!(trustlint(&["explain", "TL999"]).status.code(), Some(2));
 }
+
+/// A dump of `roles` roles, each with a finding or two (a wildcard in `StringEquals`, a missing
+/// audience), some without a trust policy.
+fn dump(roles: usize) -> String {
+    let items: Vec<String> = (0..roles)
+        .map(|i| {
+            if i % 97 == 5 {
+                return format!(r#"{{"RoleName": "r{i}"}}"#);
+            }
+            format!(
+                r#"{{"RoleName": "r{i}", "Arn": "arn:aws:iam::111122223333:role/r{i}", "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB{i}"}}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {{"StringEquals": {{"oidc.eks.eu-west-1.amazonaws.com/id/AB{i}:sub": "system:serviceaccount:ns{}:*"}}}}}}]}}}}"#,
+                i % 7
+            )
+        })
+        .collect();
+    format!("{{\"RoleDetailList\": [\n{}\n]}}\n", items.join(",\n"))
+}
+
+#[test]
+fn a_large_dump_gives_the_same_output_on_one_core_and_many() {
+    let dir = std::env::temp_dir().join(format!("trustlint-dump-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("auth.json");
+    std::fs::write(&file, dump(1500)).unwrap();
+    let run = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_trustlint"))
+            .args([
+                "check",
+                "auth.json",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ])
+            .env("TRUSTLINT_THREADS", threads)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let one = run("1");
+    assert_eq!(one.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&one)).unwrap();
+    assert_eq!(v["summary"]["policies"], 1500 - 16);
+    let diagnostics = v["diagnostics"].as_array().unwrap();
+    assert!(diagnostics.len() > 1500, "{}", diagnostics.len());
+    assert!(diagnostics.iter().any(|d| d["code"] == "TL006"));
+    for threads in ["2", "3", "8"] {
+        assert_eq!(stdout(&one), stdout(&run(threads)), "{threads} threads");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_over_the_size_cap_is_a_finding_and_is_not_read() {
+    let dir = std::env::temp_dir().join(format!("trustlint-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("big.json"), dump(3)).unwrap();
+    std::fs::write(dir.join("small.json"), "{}").unwrap();
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trustlint"))
+            .args(args)
+            .env("TRUSTLINT_MAX_FILE_BYTES", "100")
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        let mut input = child.stdin.take().unwrap();
+        let _ = input.write_all(stdin.unwrap_or("").as_bytes());
+        drop(input);
+        child.wait_with_output().unwrap()
+    };
+    let out = run(&["check", "big.json", "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "TL001");
+    assert_eq!(d["path"], "big.json");
+    assert_eq!(d["span"]["start"]["line"], 1);
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("over the 100 bytes input limit"),
+        "{message}"
+    );
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
+    // standard input too
+    let big = dump(3);
+    let out = run(&["check", "-", "--format", "json"], Some(&big));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["diagnostics"][0]["path"], "<stdin>");
+    assert!(v["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("standard input is larger than the 100 bytes input limit"));
+    // a command that reads one file fails with exit 2
+    let out = run(
+        &[
+            "can-assume",
+            "big.json",
+            "--principal",
+            "arn:aws:iam::111122223333:root",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("input limit"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

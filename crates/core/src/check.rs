@@ -85,38 +85,69 @@ pub fn check(bytes: &[u8], options: &CheckOptions) -> Report {
 pub fn check_with_input(bytes: &[u8], options: &CheckOptions) -> (Report, crate::input::Input) {
     let input = read_input(bytes);
     let file = std::str::from_utf8(bytes).unwrap_or("");
-    let mut findings: Vec<Reported> = input
-        .findings
+    let mut findings = file_findings(&input.findings);
+    for source in &input.policies {
+        findings.extend(check_source(source, file, options));
+    }
+    let report = finish(input.kind, input.policies.len(), findings, options);
+    (report, input)
+}
+
+/// Findings on the file itself (not on a policy), as [`Reported`]s.
+#[must_use]
+pub fn file_findings(findings: &[Finding]) -> Vec<Reported> {
+    findings
         .iter()
         .cloned()
         .map(|finding| Reported {
             policy: None,
             finding,
         })
-        .collect();
-    for source in &input.policies {
-        let mut own: Vec<Finding> = source.parsed.findings.clone();
-        if let Some(policy) = &source.parsed.policy {
-            let cx = LintContext {
-                policy,
-                text: source.text(file),
-                config: &options.config,
-                role_account: source.account.as_deref(),
-            };
-            let found = lint::lint(&cx, |m: &RuleMeta| options.selects(m.code));
-            // No finding may rest on a value trustlint cannot know.
-            let found = unknown::filter_findings(found, Some(policy), &source.unknowns);
-            own.extend(
-                found
-                    .into_iter()
-                    .map(|f| f.map_spans(|s| source.file_span(s))),
-            );
-        }
-        findings.extend(own.into_iter().map(|finding| Reported {
+        .collect()
+}
+
+/// Every finding on one policy of `file` (the file's text): its parse findings and those of the
+/// rules, with spans in the file, before selection and severity overrides (see [`finish`]).
+#[must_use]
+pub fn check_source(
+    source: &crate::input::PolicySource,
+    file: &str,
+    options: &CheckOptions,
+) -> Vec<Reported> {
+    let mut own: Vec<Finding> = source.parsed.findings.clone();
+    if let Some(policy) = &source.parsed.policy {
+        let cx = LintContext {
+            policy,
+            text: source.text(file),
+            config: &options.config,
+            role_account: source.account.as_deref(),
+        };
+        let found = lint::lint(&cx, |m: &RuleMeta| options.selects(m.code));
+        // No finding may rest on a value trustlint cannot know.
+        let found = unknown::filter_findings(found, Some(policy), &source.unknowns);
+        own.extend(
+            found
+                .into_iter()
+                .map(|f| f.map_spans(|s| source.file_span(s))),
+        );
+    }
+    own.into_iter()
+        .map(|finding| Reported {
             policy: source.name.clone(),
             finding,
-        }));
-    }
+        })
+        .collect()
+}
+
+/// The report of a file of `kind` holding `policies` policies, from its findings (the file's
+/// own, then those of each policy in order): selected, severities overridden, sorted by position.
+#[must_use]
+pub fn finish(
+    kind: InputKind,
+    policies: usize,
+    mut findings: Vec<Reported>,
+    options: &CheckOptions,
+) -> Report {
     findings.retain(|r| options.selects(r.finding.code));
     for r in &mut findings {
         if let Some((_, s)) = options
@@ -134,10 +165,9 @@ pub fn check_with_input(bytes: &[u8], options: &CheckOptions) -> (Report, crate:
             b.finding.code,
         ))
     });
-    let report = Report {
-        kind: input.kind,
-        policies: input.policies.len(),
+    Report {
+        kind,
+        policies,
         findings,
-    };
-    (report, input)
+    }
 }

@@ -170,11 +170,103 @@ pub struct Input {
     pub findings: Vec<Finding>,
 }
 
+/// The top-level members of a document whose arrays are read one element at a time: the role
+/// lists, and the other (possibly large) lists of an authorization-details dump.
+const DEFERRED_KEYS: &[&str] = &[
+    "RoleDetailList",
+    "Roles",
+    "UserDetailList",
+    "GroupDetailList",
+    "Policies",
+];
+
 /// Read one file's bytes: JSON inputs, and CloudFormation templates in JSON or YAML.
 #[must_use]
 pub fn read_input(bytes: &[u8]) -> Input {
-    let root = match json::parse(bytes) {
-        Ok(root) => root,
+    let prepared = prepare_input(bytes);
+    let mut input = prepared.input;
+    prepared
+        .roles
+        .read_into(0..prepared.roles.len(), &mut input);
+    input
+}
+
+/// A file read up to its role list: what [`read_input`] returns, except that the roles of an
+/// authorization-details or list-roles document are not read yet. They are read one at a time
+/// (or in ranges, e.g. one per thread) from [`Prepared::roles`], which never holds more than
+/// one role's tree, so that a large dump is never held as one tree.
+#[derive(Debug, Clone)]
+pub struct Prepared<'a> {
+    /// What the file is, its findings and its policies, without those of [`Prepared::roles`].
+    pub input: Input,
+    /// The roles still to read (empty for other inputs).
+    pub roles: RoleList<'a>,
+}
+
+/// The roles of a dump, not read yet.
+#[derive(Debug, Clone, Default)]
+pub struct RoleList<'a> {
+    /// The file's text.
+    text: &'a str,
+    /// Where each role's object starts.
+    starts: Vec<usize>,
+}
+
+/// One entry of a role list, read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RoleEntry {
+    /// A role and its trust policy.
+    Policy(Box<PolicySource>),
+    /// A problem with the entry itself (a role without a trust policy): a finding on the file.
+    Finding(Finding),
+}
+
+impl<'a> RoleList<'a> {
+    /// How many roles there are.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether there is none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Read the roles at the indices `range` (clamped to [`RoleList::len`]), in order, handing
+    /// each to `f`; only one role's tree is held at a time.
+    pub fn for_each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(RoleEntry)) {
+        let end = range.end.min(self.starts.len());
+        let start = range.start.min(end);
+        for &offset in self.starts.get(start..end).unwrap_or_default() {
+            // The whole document was validated, so an element cannot fail to parse.
+            if let Ok(role) = json::parse_element(self.text, offset) {
+                f(role_entry(&role, self.text));
+            }
+        }
+    }
+
+    /// Read the roles at the indices `range` into `input` (policies, and findings on the file),
+    /// as [`read_input`] would have.
+    pub fn read_into(&self, range: std::ops::Range<usize>, input: &mut Input) {
+        self.for_each(range, |entry| match entry {
+            RoleEntry::Policy(p) => input.policies.push(*p),
+            RoleEntry::Finding(f) => input.findings.push(f),
+        });
+    }
+}
+
+/// Read one file's bytes up to its role list (see [`Prepared`]); [`read_input`] is this and
+/// [`RoleList::read_into`] over every role.
+#[must_use]
+pub fn prepare_input(bytes: &[u8]) -> Prepared<'_> {
+    let whole = |input: Input| Prepared {
+        input,
+        roles: RoleList::default(),
+    };
+    let (root, deferred) = match json::parse_deferring(bytes, DEFERRED_KEYS) {
+        Ok(parsed) => parsed,
         Err(err) => {
             let text = std::str::from_utf8(bytes).unwrap_or("");
             // Text that starts like JSON is reported as broken JSON, not retried as YAML.
@@ -185,10 +277,10 @@ pub fn read_input(bytes: &[u8]) -> Input {
             if !json_like {
                 let options = cloudformation::TemplateOptions::default();
                 if let Some(input) = cloudformation::read_yaml(text, &options) {
-                    return input;
+                    return whole(input);
                 }
             }
-            return Input {
+            return whole(Input {
                 kind: InputKind::Invalid,
                 policies: vec![PolicySource {
                     name: None,
@@ -203,14 +295,69 @@ pub fn read_input(bytes: &[u8]) -> Input {
                     unknowns: Vec::new(),
                 }],
                 findings: Vec::new(),
-            };
+            });
         }
     };
     let text = std::str::from_utf8(bytes).unwrap_or("");
-    if cloudformation::is_template_json(&root) {
-        return cloudformation::read_json(&root, text);
+    let kind = kind_of(&root);
+    if !deferred.is_empty()
+        && !matches!(kind, InputKind::AuthorizationDetails | InputKind::ListRoles)
+    {
+        // Some other input that happens to have such a list: read it whole, as it is.
+        return match json::parse(bytes) {
+            Ok(root) => whole(read_root(&root, text)),
+            Err(_) => whole(read_root(&root, text)),
+        };
     }
-    read_node(&root, text)
+    let mut input = Input {
+        kind,
+        policies: Vec::new(),
+        findings: Vec::new(),
+    };
+    let list_key = match kind {
+        InputKind::AuthorizationDetails => "RoleDetailList",
+        InputKind::ListRoles => "Roles",
+        _ => return whole(read_root(&root, text)),
+    };
+    // The list a typical JSON reader keeps: the last member with the key.
+    let starts = root
+        .get(list_key)
+        .and_then(|list| deferred.into_iter().find(|d| d.start == list.span.start))
+        .map(|d| d.elements)
+        .unwrap_or_default();
+    input.kind = kind;
+    Prepared {
+        input,
+        roles: RoleList { text, starts },
+    }
+}
+
+fn read_root(root: &Node, text: &str) -> Input {
+    if cloudformation::is_template_json(root) {
+        return cloudformation::read_json(root, text);
+    }
+    read_node(root, text)
+}
+
+/// What a parsed document is (templates and plans first, as [`read_input`] tries them).
+fn kind_of(root: &Node) -> InputKind {
+    if root.as_object().is_none() {
+        InputKind::Unrecognized
+    } else if cloudformation::is_template_json(root) {
+        InputKind::CloudFormation
+    } else if terraform::is_plan(root) {
+        InputKind::TerraformPlan
+    } else if root.get("Role").is_some_and(|r| r.as_object().is_some()) {
+        InputKind::GetRole
+    } else if root.get("RoleDetailList").is_some() {
+        InputKind::AuthorizationDetails
+    } else if root.get("Roles").is_some() {
+        InputKind::ListRoles
+    } else if root.get("Statement").is_some() || root.get("Version").is_some() {
+        InputKind::Policy
+    } else {
+        InputKind::Unrecognized
+    }
 }
 
 fn read_node(root: &Node, text: &str) -> Input {
@@ -222,26 +369,29 @@ fn read_node(root: &Node, text: &str) -> Input {
     let Some(_) = root.as_object() else {
         return input;
     };
-    if terraform::is_plan(root) {
-        input.kind = InputKind::TerraformPlan;
+    let mut push = |entry| match entry {
+        RoleEntry::Policy(p) => input.policies.push(*p),
+        RoleEntry::Finding(f) => input.findings.push(f),
+    };
+    let kind = if terraform::is_plan(root) {
         let (policies, findings) = terraform::plan_policies(root, text);
         input.policies = policies;
         input.findings = findings;
+        InputKind::TerraformPlan
     } else if let Some(role) = root.get("Role").filter(|r| r.as_object().is_some()) {
-        input.kind = InputKind::GetRole;
-        role_entry(role, text, &mut input);
+        push(role_entry(role, text));
+        InputKind::GetRole
     } else if let Some(list) = root.get("RoleDetailList") {
-        input.kind = InputKind::AuthorizationDetails;
         for role in list.as_array().unwrap_or(&[]) {
-            role_entry(role, text, &mut input);
+            push(role_entry(role, text));
         }
+        InputKind::AuthorizationDetails
     } else if let Some(list) = root.get("Roles") {
-        input.kind = InputKind::ListRoles;
         for role in list.as_array().unwrap_or(&[]) {
-            role_entry(role, text, &mut input);
+            push(role_entry(role, text));
         }
+        InputKind::ListRoles
     } else if root.get("Statement").is_some() || root.get("Version").is_some() {
-        input.kind = InputKind::Policy;
         input.policies.push(PolicySource {
             name: None,
             role_name: None,
@@ -251,11 +401,15 @@ fn read_node(root: &Node, text: &str) -> Input {
             embedded: None,
             unknowns: Vec::new(),
         });
-    }
+        InputKind::Policy
+    } else {
+        InputKind::Unrecognized
+    };
+    input.kind = kind;
     input
 }
 
-fn role_entry(role: &Node, text: &str, input: &mut Input) {
+fn role_entry(role: &Node, text: &str) -> RoleEntry {
     let name = role
         .get("RoleName")
         .and_then(Node::as_str)
@@ -267,7 +421,7 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
         .filter(|a| !a.is_empty())
         .map(str::to_owned);
     let Some(doc) = role.get("AssumeRolePolicyDocument") else {
-        input.findings.push(
+        return RoleEntry::Finding(
             Finding::new(
                 code::MISSING_ELEMENT,
                 Severity::Info,
@@ -281,7 +435,6 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
                 "export roles with `aws iam get-account-authorization-details --filter Role`",
             ),
         );
-        return;
     };
     let (parsed, embedded) = match &doc.value {
         Value::Object(_) => (parse_policy_node(doc, text), None),
@@ -303,7 +456,7 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
             None,
         ),
     };
-    input.policies.push(PolicySource {
+    RoleEntry::Policy(Box::new(PolicySource {
         role_name: name.clone(),
         name,
         arn,
@@ -311,7 +464,7 @@ fn role_entry(role: &Node, text: &str, input: &mut Input) {
         parsed,
         embedded,
         unknowns: Vec::new(),
-    });
+    }))
 }
 
 /// A policy given as a JSON string, possibly URL-encoded (the raw IAM API form).
@@ -440,6 +593,64 @@ fn percent_decode(s: &str) -> (Vec<u8>, Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole-tree reading of a document, as `read_input` did before role lists were read one
+    /// role at a time.
+    fn read_whole(bytes: &[u8]) -> Input {
+        let root = json::parse(bytes).expect("valid JSON");
+        read_root(&root, std::str::from_utf8(bytes).expect("UTF-8"))
+    }
+
+    #[test]
+    fn role_lists_read_one_role_at_a_time_as_whole() {
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"oidc.eks.eu-west-1.amazonaws.com/id/AB:sub": "system:serviceaccount:a:b", "oidc.eks.eu-west-1.amazonaws.com/id/AB:sub": "dup"}}}]}"#;
+        let docs = [
+            format!(
+                r#"{{"RoleDetailList": [{{"RoleName": "a", "Arn": "arn:aws:iam::111122223333:role/a", "AssumeRolePolicyDocument": {policy}}}, {{"RoleName": "no-doc"}}, {{"RoleName": "s", "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%7D"}}, {{"RoleName": "n", "AssumeRolePolicyDocument": 3}}], "Policies": [{{"x": 1}}]}}"#
+            ),
+            format!(
+                r#"{{"Roles": [{{"RoleName": "first"}}], "Roles": [{{"RoleName": "b", "AssumeRolePolicyDocument": {policy}}}]}}"#
+            ),
+            format!(
+                r#"{{"Roles": [1, {{"RoleName": "x"}}], "Role": {{"RoleName": "g", "AssumeRolePolicyDocument": {policy}}}}}"#
+            ),
+            r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}, "Roles": [1]}"#
+                .to_owned(),
+            r#"{"planned_values": {"root_module": {}}, "Policies": [1, 2]}"#.to_owned(),
+            r#"{"Statement": [], "UserDetailList": [{"a": 1}]}"#.to_owned(),
+            r#"{"RoleDetailList": {"RoleName": "not a list"}}"#.to_owned(),
+        ];
+        for doc in &docs {
+            assert_eq!(
+                read_input(doc.as_bytes()),
+                read_whole(doc.as_bytes()),
+                "{doc}"
+            );
+        }
+        let first = read_input(docs[0].as_bytes());
+        assert_eq!(first.policies.len(), 3);
+        assert_eq!(first.findings.len(), 1);
+        assert!(first.policies[0]
+            .parsed
+            .findings
+            .iter()
+            .any(|f| f.code == code::DUPLICATE_KEY.code));
+    }
+
+    #[test]
+    fn role_ranges_concatenate_to_the_whole_list() {
+        let roles: Vec<String> = (0..7)
+            .map(|i| format!(r#"{{"RoleName": "r{i}", "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": []}}}}"#))
+            .collect();
+        let doc = format!(r#"{{"RoleDetailList": [{}]}}"#, roles.join(","));
+        let prepared = prepare_input(doc.as_bytes());
+        assert_eq!(prepared.roles.len(), 7);
+        let mut pieces = prepared.input.clone();
+        for range in [0..2, 2..3, 3..3, 3..7, 7..9] {
+            prepared.roles.read_into(range, &mut pieces);
+        }
+        assert_eq!(pieces, read_input(doc.as_bytes()));
+    }
 
     #[test]
     fn percent_decoding_maps_offsets() {

@@ -19,6 +19,8 @@ mod escape;
 mod parser;
 
 #[cfg(test)]
+mod deferred_tests;
+#[cfg(test)]
 mod tests;
 
 /// Maximum nesting depth of arrays/objects.
@@ -241,6 +243,43 @@ pub fn parse(bytes: &[u8]) -> Result<Node, JsonError> {
 /// As [`parse`], except that text cannot be invalid UTF-8.
 pub fn parse_str(text: &str) -> Result<Node, JsonError> {
     parser::parse_document(text)
+}
+
+/// A top-level array that [`parse_deferring`] validated but did not build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deferred {
+    /// Offset of its `[` (the start of the empty array's span in the returned tree).
+    pub start: usize,
+    /// The offset where each element starts, in order.
+    pub elements: Vec<usize>,
+}
+
+/// Parse a whole document like [`parse`], except that the value of each top-level member whose
+/// key is in `defer` and whose value is a non-empty array is only validated: in the returned
+/// tree it is an empty array with its real span, and its elements' offsets are returned, so that
+/// they can be read one at a time with [`parse_element`]. A document with an error anywhere,
+/// deferred arrays included, gives exactly the error of [`parse`].
+///
+/// # Errors
+///
+/// As [`parse`].
+pub fn parse_deferring(bytes: &[u8], defer: &[&str]) -> Result<(Node, Vec<Deferred>), JsonError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parser::parse_document_deferring(text, defer),
+        Err(e) => Err(utf8_error(bytes, &e)),
+    }
+}
+
+/// Parse one element of a deferred array: the value at `offset` (one of
+/// [`Deferred::elements`]) in the `text` given to [`parse_deferring`], with spans that are
+/// offsets into `text`.
+///
+/// # Errors
+///
+/// The first problem in the value; none when `text` passed [`parse_deferring`].
+pub fn parse_element(text: &str, offset: usize) -> Result<Node, JsonError> {
+    // The element sits in a top-level array: two levels deep.
+    parser::parse_value_at(text, offset, 2)
 }
 
 /// Decode the CONTENT of a JSON string literal (the raw text between the quotes, escapes not yet

@@ -17,6 +17,8 @@ enum Frame {
         start: usize,
         /// Where its elements start on the element scratch stack.
         base: usize,
+        /// Whether this is a deferred top-level array whose elements are only validated.
+        deferred: bool,
     },
     /// An open object, whose next value belongs to `key`.
     Object {
@@ -215,6 +217,17 @@ fn bare_word_help(word: &str) -> (JsonErrorKind, String) {
 
 /// Parse the whole of `text` (a BOM at the start is skipped).
 pub(super) fn parse_document(text: &str) -> Result<Node, JsonError> {
+    parse_document_deferring(text, &[]).map(|(node, _)| node)
+}
+
+/// Parse the whole of `text` like [`parse_document`], except that the value of every top-level
+/// member whose key is in `defer` and whose value is a non-empty array is validated without
+/// being built: it appears in the tree as an empty array with its real span, and its elements'
+/// start offsets are returned (see [`super::Deferred`]).
+pub(super) fn parse_document_deferring(
+    text: &str,
+    defer: &[&str],
+) -> Result<(Node, Vec<super::Deferred>), JsonError> {
     let start = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -224,6 +237,10 @@ pub(super) fn parse_document(text: &str) -> Result<Node, JsonError> {
         text,
         bytes: text.as_bytes(),
         pos: start,
+        build: true,
+        base_depth: 0,
+        defer,
+        deferred: Vec::new(),
     };
     parser.skip_ws();
     if parser.at_end() {
@@ -234,13 +251,28 @@ pub(super) fn parse_document(text: &str) -> Result<Node, JsonError> {
             Some("write a JSON value, such as `{}`".to_owned()),
         ));
     }
-    let node = parser.parse_tree()?;
+    let node = parser.parse_tree(ValueCtx::Root)?;
     parser.skip_ws();
     if parser.at_end() {
-        Ok(node)
+        Ok((node, parser.deferred))
     } else {
         Err(parser.trailing_data())
     }
+}
+
+/// Parse the one value that starts at `pos` in `text` (after optional whitespace), nested
+/// `depth` levels deep in its document, as an element of an array; spans are offsets into `text`.
+pub(super) fn parse_value_at(text: &str, pos: usize, depth: usize) -> Result<Node, JsonError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos,
+        build: true,
+        base_depth: depth,
+        defer: &[],
+        deferred: Vec::new(),
+    };
+    parser.parse_tree(ValueCtx::NextElement)
 }
 
 /// The parser's position in one document.
@@ -251,6 +283,15 @@ struct Parser<'a> {
     bytes: &'a [u8],
     /// The next byte to read. Always on a character boundary between tokens.
     pos: usize,
+    /// Whether values are built; `false` inside a deferred array, where they are only
+    /// validated (with exactly the same errors).
+    build: bool,
+    /// How deep the value being parsed is nested in its document.
+    base_depth: usize,
+    /// The top-level keys whose array values are deferred.
+    defer: &'a [&'a str],
+    /// The deferred arrays found so far.
+    deferred: Vec<super::Deferred>,
 }
 
 impl<'a> Parser<'a> {
@@ -297,14 +338,26 @@ impl<'a> Parser<'a> {
         pos
     }
 
-    /// Read the value at the current position, with all its children.
-    fn parse_tree(&mut self) -> Result<Node, JsonError> {
+    /// Whether an array opening now, inside the open containers `stack`, is deferred.
+    fn defers(&self, stack: &[Frame]) -> bool {
+        self.build
+            && self.base_depth == 0
+            && matches!(stack, [Frame::Object { key, .. }] if self.defer.contains(&key.as_str()))
+    }
+
+    /// Read the value at the current position, with all its children; `ctx` says where it is.
+    fn parse_tree(&mut self, mut ctx: ValueCtx) -> Result<Node, JsonError> {
         let mut stack: Vec<Frame> = Vec::new();
         let mut items: Vec<Node> = Vec::new();
         let mut members: Vec<Member> = Vec::new();
-        let mut ctx = ValueCtx::Root;
         'value: loop {
             self.skip_ws();
+            if !self.build && stack.len() == 2 {
+                // An element of the deferred array starts here.
+                if let Some(d) = self.deferred.last_mut() {
+                    d.elements.push(self.pos);
+                }
+            }
             let mut node = match self.peek() {
                 Some(b'[') => {
                     let start = self.open(stack.len())?;
@@ -315,9 +368,18 @@ impl<'a> Parser<'a> {
                             value: Value::Array(Vec::new()),
                         }
                     } else {
+                        let deferred = self.defers(&stack);
+                        if deferred {
+                            self.build = false;
+                            self.deferred.push(super::Deferred {
+                                start,
+                                elements: Vec::new(),
+                            });
+                        }
                         stack.push(Frame::Array {
                             start,
                             base: items.len(),
+                            deferred,
                         });
                         ctx = ValueCtx::FirstElement;
                         continue 'value;
@@ -352,8 +414,14 @@ impl<'a> Parser<'a> {
                     return Ok(node);
                 };
                 match frame {
-                    Frame::Array { start, base } => {
-                        items.push(node);
+                    Frame::Array {
+                        start,
+                        base,
+                        deferred,
+                    } => {
+                        if self.build {
+                            items.push(node);
+                        }
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => {
@@ -363,6 +431,9 @@ impl<'a> Parser<'a> {
                             }
                             Some(b']') => {
                                 self.pos += 1;
+                                if *deferred {
+                                    self.build = true;
+                                }
                                 node = Node {
                                     span: Span::new(*start, self.pos),
                                     value: Value::Array(items.drain(*base..).collect()),
@@ -377,11 +448,13 @@ impl<'a> Parser<'a> {
                         key,
                         key_span,
                     } => {
-                        members.push(Member {
-                            key: std::mem::take(key),
-                            key_span: *key_span,
-                            value: node,
-                        });
+                        if self.build {
+                            members.push(Member {
+                                key: std::mem::take(key),
+                                key_span: *key_span,
+                                value: node,
+                            });
+                        }
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => {
@@ -410,7 +483,7 @@ impl<'a> Parser<'a> {
     /// whitespace after it; returns the bracket's offset.
     fn open(&mut self, depth: usize) -> Result<usize, JsonError> {
         let start = self.pos;
-        if depth >= MAX_DEPTH {
+        if depth.saturating_add(self.base_depth) >= MAX_DEPTH {
             return Err(JsonError::new(
                 JsonErrorKind::TooDeep,
                 Span::new(start, start + 1),
@@ -534,9 +607,14 @@ impl<'a> Parser<'a> {
             i = self.digits_end(i + 1);
         }
         self.pos = i;
+        let text = if self.build {
+            self.slice(start, i).to_owned()
+        } else {
+            String::new()
+        };
         Ok(Node {
             span: Span::new(start, i),
-            value: Value::Number(self.slice(start, i).to_owned()),
+            value: Value::Number(text),
         })
     }
 
@@ -598,10 +676,12 @@ impl<'a> Parser<'a> {
         match self.bytes.get(i) {
             Some(b'"') => {
                 self.pos = i + 1;
-                return Ok((
-                    self.slice(content, i).to_owned(),
-                    Span::new(start, self.pos),
-                ));
+                let text = if self.build {
+                    self.slice(content, i).to_owned()
+                } else {
+                    String::new()
+                };
+                return Ok((text, Span::new(start, self.pos)));
             }
             Some(b'\\') => {}
             Some(&b) => return Err(self.control_character(i, b)),
@@ -609,17 +689,25 @@ impl<'a> Parser<'a> {
         }
         // Slow path: there are escapes. `i` is at a backslash; `chunk` is where the plain text
         // not yet copied starts.
-        let mut out = String::with_capacity(i - content + 16);
+        let mut out = if self.build {
+            String::with_capacity(i - content + 16)
+        } else {
+            String::new()
+        };
         let mut chunk = content;
         loop {
-            out.push_str(self.slice(chunk, i));
             let (c, next) = decode_escape(self.bytes, i).map_err(|e| self.escape_error(i, e))?;
-            out.push(c);
+            if self.build {
+                out.push_str(self.slice(chunk, i));
+                out.push(c);
+            }
             chunk = next;
             i = find_special(self.bytes, next);
             match self.bytes.get(i) {
                 Some(b'"') => {
-                    out.push_str(self.slice(chunk, i));
+                    if self.build {
+                        out.push_str(self.slice(chunk, i));
+                    }
                     self.pos = i + 1;
                     return Ok((out, Span::new(start, self.pos)));
                 }
