@@ -45,7 +45,7 @@ fn check_json(text: &str, options: &CheckOptions) {
     }
     for source in &input.policies {
         for span in source.unknown_spans() {
-            common::assert_span_in(text, span, "unknown value");
+            common::assert_span_in(source.text(text), span, "unknown value");
         }
     }
     let (again, _) = check_with_input(text.as_bytes(), options);

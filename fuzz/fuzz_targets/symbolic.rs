@@ -148,11 +148,15 @@ fuzz_target!(|data: &[u8]| {
             aud: vec![b.word(false)],
         }
     } else {
+        // EKS always sets all six session tags (the analysis assumes so too).
         let mut tags = Vec::new();
-        for key in ["kubernetes-namespace", "kubernetes-service-account"] {
-            if b.next() % 4 != 0 {
-                tags.push((key.to_owned(), b.word(false)));
-            }
+        for key in trustlint_core::lint::data::POD_IDENTITY_TAGS {
+            let value = if key.starts_with("kubernetes-") {
+                b.word(false)
+            } else {
+                format!("{key}-value")
+            };
+            tags.push(((*key).to_owned(), value));
         }
         Identity::PodIdentity {
             tags,

@@ -49,7 +49,7 @@ fn assert_input(text: &str, input: &Input) {
             common::assert_finding_in(text, f);
         }
         for span in source.unknown_spans() {
-            common::assert_span_in(text, span, "unknown value");
+            common::assert_span_in(source.text(text), span, "unknown value");
         }
     }
 }
