@@ -134,7 +134,7 @@ pub fn summarize(
             let shown = admitted
                 .principal
                 .split_once(":oidc-provider/")
-                .map_or("", |(_, p)| p);
+                .map_or(admitted.principal.as_str(), |(_, p)| p);
             let prefix = shown.to_ascii_lowercase();
             let sub = region.key(&format!("{prefix}:sub"));
             let aud = region.key(&format!("{prefix}:aud"));
@@ -183,7 +183,10 @@ pub fn summarize(
             }
             s
         }
-        PrincipalClass::Aws | PrincipalClass::Service | PrincipalClass::Any => {
+        PrincipalClass::Aws
+        | PrincipalClass::Service
+        | PrincipalClass::Any
+        | PrincipalClass::Saml => {
             let who = if admitted.class == PrincipalClass::Any {
                 "any caller".to_owned()
             } else {
@@ -270,7 +273,7 @@ pub fn example(admitted: &Admitted, region: &Region, account: Option<&str>) -> O
         PrincipalClass::Aws => Identity::Aws {
             principal: super::aws_request_arn(&admitted.principal),
         },
-        PrincipalClass::Service => return None,
+        PrincipalClass::Service | PrincipalClass::Saml => return None,
         PrincipalClass::Any => Identity::Aws {
             principal: "arn:aws:iam::123456789012:root".to_owned(),
         },
