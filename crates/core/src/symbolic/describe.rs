@@ -232,8 +232,12 @@ pub fn example(admitted: &Admitted, region: &Region, account: Option<&str>) -> O
     let mut aud = None;
     for k in &region.keys {
         // Leave a key out when absence is admitted (simplest identity), unless it must be there.
-        let value = if k.absent && !(k.key_lower.ends_with(":sub") || k.key_lower.ends_with(":aud"))
-        {
+        // Only the caller's own issuer sets `:sub`/`:aud`; another issuer's must stay absent.
+        let own_claim = own
+            .as_deref()
+            .and_then(|o| k.key_lower.strip_prefix(o))
+            .is_some_and(|c| c == "sub" || c == "aud");
+        let value = if k.absent && !own_claim {
             None
         } else {
             Some(witness(k)?)

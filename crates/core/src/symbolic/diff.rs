@@ -182,4 +182,16 @@ mod tests {
         );
         assert!(!who_can_assume(&p).unwrap()[0].regions.is_empty());
     }
+
+    #[test]
+    fn an_example_leaves_another_issuers_sub_absent() {
+        let p = web(
+            &format!(r#"{{"Federated":"{ABC}"}}"#),
+            r#""StringNotLike":{"oidc.eks.us-east-1.amazonaws.com/id/OTHER:sub":"foo"}"#,
+        );
+        let who = who_can_assume(&p).unwrap();
+        let s = crate::symbolic::summarize(&p, &who[0], &who[0].regions[0], None);
+        assert!(who[0].regions[0].is_exact());
+        assert!(s.example.is_some(), "{}", s.text);
+    }
 }
