@@ -25,6 +25,9 @@ use crate::identity::{
 };
 use crate::policy::{Actions, Effect, PrincipalKind, Statement, TrustPolicy};
 
+/// The action a SAML caller calls.
+const ASSUME_ROLE_WITH_SAML: &str = "sts:AssumeRoleWithSAML";
+
 /// The kind of a trusted principal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PrincipalClass {
@@ -38,6 +41,8 @@ pub enum PrincipalClass {
     Service,
     /// `"Principal": "*"` or a `"*"` value: every caller.
     Any,
+    /// A SAML provider (`sts:AssumeRoleWithSAML`); its keys are not modelled exactly.
+    Saml,
 }
 
 impl PrincipalClass {
@@ -50,6 +55,7 @@ impl PrincipalClass {
             PrincipalClass::Aws => "aws",
             PrincipalClass::Service => "service",
             PrincipalClass::Any => "any",
+            PrincipalClass::Saml => "saml",
         }
     }
 }
@@ -65,15 +71,49 @@ pub struct Admitted {
     pub regions: Vec<Region>,
 }
 
-/// A trusted principal: what the request principal and actions are.
+/// A trusted principal: the kinds of caller it stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Trusted {
     class: PrincipalClass,
     principal: String,
+    /// What the principal admits is the union of what each caller is admitted to (several for
+    /// `*`, which stands for every kind of caller, and for Pod Identity, whose session tags may
+    /// be disabled).
+    callers: Vec<Caller>,
+    /// The request principal (of the first caller).
+    request: RequestPrincipal,
+}
+
+/// One kind of caller: its request principal, the actions it calls, and which keys it sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Caller {
+    /// How keys behave for it (see `region::restrict_to_caller`).
+    presence: PrincipalClass,
+    /// The issuer condition-key prefix (web identity).
+    prefix: Option<String>,
     request: RequestPrincipal,
     actions: Vec<&'static str>,
-    /// The OIDC condition-key prefix (web identity).
-    prefix: Option<String>,
+    /// No session tags: `aws:RequestTag/*` and `aws:TagKeys` are absent.
+    no_tags: bool,
+    /// Why its regions are not exact, when they are not.
+    inexact: Option<&'static str>,
+}
+
+impl Caller {
+    fn new(
+        presence: PrincipalClass,
+        request: RequestPrincipal,
+        actions: Vec<&'static str>,
+    ) -> Caller {
+        Caller {
+            presence,
+            prefix: None,
+            request,
+            actions,
+            no_tags: false,
+            inexact: None,
+        }
+    }
 }
 
 /// Every principal the policy's `Allow` statements trust, with what each is admitted to.
@@ -121,7 +161,7 @@ pub fn rests_on_unknowns(
     // An unknown principal value stays of its kind: an unknown `Federated` value is no IAM role.
     let could_be = |kind: PrincipalKind| match admitted.class {
         PrincipalClass::Any => true,
-        PrincipalClass::WebIdentity => kind == PrincipalKind::Federated,
+        PrincipalClass::WebIdentity | PrincipalClass::Saml => kind == PrincipalKind::Federated,
         PrincipalClass::PodIdentity | PrincipalClass::Service => kind == PrincipalKind::Service,
         PrincipalClass::Aws => kind == PrincipalKind::Aws,
     };
@@ -149,6 +189,43 @@ pub fn rests_on_unknowns(
                     .as_ref()
                     .is_none_or(|t| principal_matches(s, &t.request).matched())
         })
+}
+
+/// The regions admitted to each kind of caller one principal stands for (one list per caller,
+/// in a fixed order for a given class and principal), for comparing two policies caller by
+/// caller.
+///
+/// # Errors
+/// When a string set is too complex.
+pub(crate) fn admitted_by_caller(
+    policy: &TrustPolicy,
+    class: PrincipalClass,
+    principal: &str,
+) -> Result<Vec<Vec<Region>>, TooComplex> {
+    match trusted_for(class, principal) {
+        Some(t) => by_caller(policy, &t),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Re-apply what a caller of the principal sets and never sets to regions derived from its
+/// own (e.g. pieces left after a subtraction).
+///
+/// # Errors
+/// When a string set is too complex.
+pub(crate) fn restrict_for_caller(
+    class: PrincipalClass,
+    principal: &str,
+    caller: usize,
+    r: Region,
+) -> Result<Region, TooComplex> {
+    match trusted_for(class, principal)
+        .as_ref()
+        .and_then(|t| t.callers.get(caller))
+    {
+        Some(c) => restrict(r, c),
+        None => Ok(r),
+    }
 }
 
 /// The regions admitted to one principal (given as it would appear in a policy).
@@ -189,6 +266,9 @@ fn trusted(policy: &TrustPolicy) -> Vec<Trusted> {
         for e in &p.entries {
             let class = match e.kind {
                 _ if e.value == "*" => PrincipalClass::Any,
+                PrincipalKind::Federated if e.value.contains(":saml-provider/") => {
+                    PrincipalClass::Saml
+                }
                 PrincipalKind::Federated => PrincipalClass::WebIdentity,
                 PrincipalKind::Service if e.value == POD_IDENTITY_SERVICE => {
                     PrincipalClass::PodIdentity
@@ -203,46 +283,108 @@ fn trusted(policy: &TrustPolicy) -> Vec<Trusted> {
     seen
 }
 
+/// Why the regions of `*` are over-approximations.
+const ANY_CALLER: &str =
+    "the caller's kind and identity provider (not modelled: any key may be present)";
+/// Why SAML regions are not exact.
+const SAML_KEYS: &str = "the SAML assertion's keys (not modelled exactly)";
+
 fn trusted_for(class: PrincipalClass, principal: &str) -> Option<Trusted> {
     let p = principal.to_owned();
-    Some(match class {
-        PrincipalClass::WebIdentity => Trusted {
-            class,
-            prefix: principal
+    let callers = match class {
+        PrincipalClass::WebIdentity => {
+            // An IAM OIDC provider's keys are prefixed by its URL; a built-in identity
+            // provider's by its domain (SEMANTICS.md §1.4, §4.3).
+            let prefix = principal
                 .split_once(":oidc-provider/")
-                .map(|(_, x)| x.to_owned()),
-            request: RequestPrincipal::Federated(p.clone()),
-            principal: p,
-            actions: vec![ASSUME_ROLE_WITH_WEB_IDENTITY],
-        },
-        PrincipalClass::PodIdentity => Trusted {
+                .map_or_else(|| principal.to_owned(), |(_, x)| x.to_owned());
+            vec![Caller {
+                prefix: Some(prefix),
+                ..Caller::new(
+                    class,
+                    RequestPrincipal::Federated(p.clone()),
+                    vec![ASSUME_ROLE_WITH_WEB_IDENTITY],
+                )
+            }]
+        }
+        PrincipalClass::Saml => vec![Caller {
+            inexact: Some(SAML_KEYS),
+            ..Caller::new(
+                class,
+                RequestPrincipal::Federated(p.clone()),
+                vec![ASSUME_ROLE_WITH_SAML],
+            )
+        }],
+        PrincipalClass::PodIdentity => vec![
+            Caller::new(
+                class,
+                RequestPrincipal::Service(p.clone()),
+                vec![ASSUME_ROLE, TAG_SESSION],
+            ),
+            // Session tags disabled (SEMANTICS.md §5.4): only `sts:AssumeRole`, no tags.
+            Caller {
+                no_tags: true,
+                ..Caller::new(
+                    class,
+                    RequestPrincipal::Service(p.clone()),
+                    vec![ASSUME_ROLE],
+                )
+            },
+        ],
+        PrincipalClass::Service => vec![Caller::new(
             class,
-            prefix: None,
-            request: RequestPrincipal::Service(p.clone()),
-            principal: p,
-            actions: vec![ASSUME_ROLE, TAG_SESSION],
-        },
-        PrincipalClass::Service => Trusted {
+            RequestPrincipal::Service(p.clone()),
+            vec![ASSUME_ROLE],
+        )],
+        PrincipalClass::Aws => vec![Caller::new(
             class,
-            prefix: None,
-            request: RequestPrincipal::Service(p.clone()),
-            principal: p,
-            actions: vec![ASSUME_ROLE],
+            RequestPrincipal::Aws(aws_request_arn(principal)),
+            vec![ASSUME_ROLE],
+        )],
+        PrincipalClass::Any => {
+            // Every kind of caller, named so that only wildcard principals match it.
+            let any = |request, actions| Caller {
+                inexact: Some(ANY_CALLER),
+                ..Caller::new(PrincipalClass::Any, request, actions)
+            };
+            vec![
+                any(
+                    RequestPrincipal::Federated(
+                        "arn:aws:iam::000000000000:oidc-provider/any-issuer.invalid".to_owned(),
+                    ),
+                    vec![ASSUME_ROLE_WITH_WEB_IDENTITY],
+                ),
+                any(
+                    RequestPrincipal::Federated(
+                        "arn:aws:iam::000000000000:saml-provider/any-provider".to_owned(),
+                    ),
+                    vec![ASSUME_ROLE_WITH_SAML],
+                ),
+                any(
+                    RequestPrincipal::Aws("arn:aws:iam::000000000000:root".to_owned()),
+                    vec![ASSUME_ROLE],
+                ),
+                any(
+                    RequestPrincipal::Service("any-service.invalid".to_owned()),
+                    vec![ASSUME_ROLE],
+                ),
+                any(
+                    RequestPrincipal::Service(POD_IDENTITY_SERVICE.to_owned()),
+                    vec![ASSUME_ROLE, TAG_SESSION],
+                ),
+            ]
+        }
+    };
+    let request = callers.first()?.request.clone();
+    Some(Trusted {
+        class,
+        principal: if class == PrincipalClass::Any {
+            "*".to_owned()
+        } else {
+            p
         },
-        PrincipalClass::Aws => Trusted {
-            class,
-            prefix: None,
-            request: RequestPrincipal::Aws(aws_request_arn(principal)),
-            principal: p,
-            actions: vec![ASSUME_ROLE],
-        },
-        PrincipalClass::Any => Trusted {
-            class,
-            prefix: None,
-            request: RequestPrincipal::Aws("arn:aws:iam::000000000000:root".to_owned()),
-            principal: "*".to_owned(),
-            actions: vec![ASSUME_ROLE],
-        },
+        callers,
+        request,
     })
 }
 
@@ -260,13 +402,25 @@ fn action_matches(actions: Option<&Actions>, action: &str) -> bool {
     actions.patterns.iter().any(|p| p.matches(action)) != actions.negated
 }
 
-fn applies(s: &Statement, t: &Trusted, action: &str, effect: Effect) -> bool {
+fn applies(s: &Statement, c: &Caller, action: &str, effect: Effect) -> bool {
     s.effect.as_ref().map(|e| e.value) == Some(effect)
-        && principal_matches(s, &t.request).matched()
+        && principal_matches(s, &c.request).matched()
         && action_matches(s.action.as_ref(), action)
 }
 
 fn admitted_regions(policy: &TrustPolicy, t: &Trusted) -> Result<Vec<Region>, TooComplex> {
+    Ok(by_caller(policy, t)?.into_iter().flatten().collect())
+}
+
+/// The regions admitted to each caller of `t`, in the order of `t.callers`.
+fn by_caller(policy: &TrustPolicy, t: &Trusted) -> Result<Vec<Vec<Region>>, TooComplex> {
+    t.callers
+        .iter()
+        .map(|c| caller_regions(policy, c))
+        .collect()
+}
+
+fn caller_regions(policy: &TrustPolicy, t: &Caller) -> Result<Vec<Region>, TooComplex> {
     let mut result: Option<Vec<Region>> = None;
     for action in &t.actions {
         let mut allowed = Vec::new();
@@ -304,10 +458,28 @@ fn admitted_regions(policy: &TrustPolicy, t: &Trusted) -> Result<Vec<Region>, To
     }
     let mut regions = Vec::new();
     for r in result.unwrap_or_default() {
-        let r = region::restrict_to_caller(r, t.class, t.prefix.as_deref())?;
+        let r = restrict(r, t)?;
         if !r.is_empty() {
             regions.push(r);
         }
     }
     Ok(regions)
+}
+
+/// [`region::restrict_to_caller`] for one caller, with its tags and exactness.
+fn restrict(r: Region, c: &Caller) -> Result<Region, TooComplex> {
+    let mut r = region::restrict_to_caller(r, c.presence, c.prefix.as_deref())?;
+    if c.no_tags {
+        for k in &mut r.keys {
+            if k.key_lower.starts_with("aws:requesttag/") || k.key_lower == "aws:tagkeys" {
+                k.present = crate::algebra::StringSet::empty();
+            }
+        }
+    }
+    if let Some(why) = c.inexact {
+        if !r.opaque.iter().any(|o| o == why) {
+            r.opaque.push(why.to_owned());
+        }
+    }
+    Ok(r)
 }

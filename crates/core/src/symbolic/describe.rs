@@ -132,7 +132,7 @@ pub fn summarize(
             let shown = admitted
                 .principal
                 .split_once(":oidc-provider/")
-                .map_or("", |(_, p)| p);
+                .map_or(admitted.principal.as_str(), |(_, p)| p);
             let prefix = shown.to_ascii_lowercase();
             let sub = region.key(&format!("{prefix}:sub"));
             let aud = region.key(&format!("{prefix}:aud"));
@@ -181,7 +181,10 @@ pub fn summarize(
             }
             s
         }
-        PrincipalClass::Aws | PrincipalClass::Service | PrincipalClass::Any => {
+        PrincipalClass::Aws
+        | PrincipalClass::Service
+        | PrincipalClass::Any
+        | PrincipalClass::Saml => {
             let who = if admitted.class == PrincipalClass::Any {
                 "any caller".to_owned()
             } else {
@@ -227,8 +230,12 @@ pub fn example(admitted: &Admitted, region: &Region, account: Option<&str>) -> O
     let mut aud = None;
     for k in &region.keys {
         // Leave a key out when absence is admitted (simplest identity), unless it must be there.
-        let value = if k.absent && !(k.key_lower.ends_with(":sub") || k.key_lower.ends_with(":aud"))
-        {
+        // Only the caller's own issuer sets `:sub`/`:aud`; another issuer's must stay absent.
+        let own_claim = own
+            .as_deref()
+            .and_then(|o| k.key_lower.strip_prefix(o))
+            .is_some_and(|c| c == "sub" || c == "aud");
+        let value = if k.absent && !own_claim {
             None
         } else {
             Some(witness(k)?)
@@ -268,7 +275,7 @@ pub fn example(admitted: &Admitted, region: &Region, account: Option<&str>) -> O
         PrincipalClass::Aws => Identity::Aws {
             principal: super::aws_request_arn(&admitted.principal),
         },
-        PrincipalClass::Service => return None,
+        PrincipalClass::Service | PrincipalClass::Saml => return None,
         PrincipalClass::Any => Identity::Aws {
             principal: "arn:aws:iam::123456789012:root".to_owned(),
         },

@@ -310,7 +310,7 @@ fn presence(class: PrincipalClass, prefix: Option<&str>, key_lower: &str) -> Pre
                 Presence::Free
             }
         }
-        PrincipalClass::Service => {
+        PrincipalClass::Service | PrincipalClass::Saml => {
             if is_issuer_key(key_lower) || principal_key {
                 Presence::Never
             } else {
@@ -377,6 +377,9 @@ fn constraint(c: &Condition) -> Result<Option<KeySet>, TooComplex> {
         family,
         OperatorFamily::StringExact | OperatorFamily::StringLike
     ) || is_multi_valued(&c.key_lower)
+        // A token's `aud` may hold several audiences (SEMANTICS.md §2.5, §4.3): a set
+        // qualifier on it is not modelled as a single value.
+        || (op.qualifier.is_some() && c.key_lower.ends_with(":aud"))
     {
         return Ok(None);
     }
