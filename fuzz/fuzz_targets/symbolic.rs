@@ -36,6 +36,8 @@ const OPERATORS: [&str; 14] = [
     "ForAnyValue:StringNotLike",
     "Null",
     "StringNotEqualsIfExists",
+    "ForAllValues:Null",
+    "ForAnyValue:Null",
 ];
 
 /// Reads the fuzz bytes one at a time (zeros after the end).
@@ -106,7 +108,7 @@ fn statement(b: &mut Bytes<'_>) -> String {
         let mut entries = Vec::new();
         for _ in 0..1 + b.next() % 2 {
             let key = &all_keys[usize::from(b.next()) % all_keys.len()];
-            let values: Vec<String> = if op == "Null" {
+            let values: Vec<String> = if op.ends_with("Null") {
                 vec![b.pick(&["true", "false"]).to_owned()]
             } else {
                 (0..1 + b.next() % 3).map(|_| b.word(true)).collect()

@@ -354,6 +354,15 @@ fn constraint(c: &Condition) -> Result<Option<KeySet>, TooComplex> {
         set.absent = false;
         return Ok(Some(set));
     };
+    if op.base == BaseOperator::Null && op.qualifier.is_some() {
+        // A set qualifier makes `Null` constant (SEMANTICS.md §3.5): `ForAllValues:` always
+        // holds (the key is free), `ForAnyValue:` never does.
+        if op.qualifier == Some(SetQualifier::ForAnyValue) {
+            set.present = StringSet::empty();
+            set.absent = false;
+        }
+        return Ok(Some(set));
+    }
     if op.base == BaseOperator::Null {
         let mut present = false;
         let mut absent = false;
