@@ -128,7 +128,14 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
         human.push_str("  note: IAM would reject this document (run `trustlint check`); as written it would admit:\n");
     }
     let Some(described) = describe_source(source).map_err(|e| format!("{path}: {e}"))? else {
-        human.push_str("  not a readable policy\n");
+        if source.has_unknowns() {
+            let names = unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
+            human.push_str(&format!(
+                "  undecided: the policy rests on values trustlint cannot resolve: {names}\n"
+            ));
+        } else {
+            human.push_str("  not a readable policy\n");
+        }
         return Ok((output::who::role_json(path, source, None), human));
     };
     let unknown_names = unknown::names(&source.unknowns.iter().collect::<Vec<_>>());

@@ -39,7 +39,7 @@ fn check_reports_findings_inside_the_plan_with_addresses() {
 }
 
 #[test]
-fn can_assume_selects_a_role_by_address_and_notes_unknown_ones() {
+fn can_assume_selects_a_role_by_address_and_leaves_unknown_ones_undecided() {
     let out = trustlint(&[
         "can-assume",
         PLAN,
@@ -54,5 +54,26 @@ fn can_assume_selects_a_role_by_address_and_notes_unknown_ones() {
     ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["results"].as_array().unwrap().len(), 1);
-    assert!(v["undecided"][0].as_str().unwrap().contains("karpenter"));
+    // Without `--role`, the role whose policy is unknown until apply is a result of its own,
+    // undecided: it is never counted as allowing, so the command exits 1.
+    let out = trustlint(&[
+        "can-assume",
+        PLAN,
+        "--format",
+        "json",
+        "--issuer",
+        "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+        "--sa",
+        "kube-system/external-dns",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let karpenter = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r.to_string().contains("karpenter"))
+        .expect("the unknown role is a result");
+    assert_eq!(karpenter["decision"], "unknown", "{karpenter}");
+    assert_eq!(karpenter["allowed"], false);
 }

@@ -448,10 +448,22 @@ impl Query {
 
     /// Evaluate the query against a policy read from an input, treating its unknown values as
     /// unknown ([`eval::decide_with_unknowns`]): the decision is [`Decision::Unknown`] where it
-    /// rests on them, and a note names them. A source without a readable policy gives `None`.
+    /// rests on them, and a note names them. A source without a readable policy gives `None`,
+    /// unless its text is unknown: then the answer is [`Decision::Unknown`] with no actions.
     #[must_use]
     pub fn answer_source(&self, source: &PolicySource) -> Option<Answer> {
-        let policy = source.parsed.policy.as_ref()?;
+        let Some(policy) = source.parsed.policy.as_ref() else {
+            // A policy whose very text is unknown (a Terraform policy known after apply, a
+            // template's unresolvable document) is undecided, never denied.
+            return source.has_unknowns().then(|| Answer {
+                decision: Decision::Unknown,
+                actions: Vec::new(),
+                notes: vec![format!(
+                    "the policy text rests on values trustlint cannot resolve: {}",
+                    unknown::names(&source.unknowns.iter().collect::<Vec<_>>())
+                )],
+            });
+        };
         let mut answer = self.answer(policy, source.account.as_deref());
         if !source.has_unknowns() {
             return Some(answer);

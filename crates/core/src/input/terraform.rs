@@ -39,7 +39,8 @@ pub fn is_plan(root: &Node) -> bool {
 /// as an embedded policy: finding spans point at the escaped characters in the plan, model spans
 /// into [`crate::input::Embedded::text`]. `arn` and `account` are set when the plan knows the role's ARN (a role
 /// that already exists). Data sources (`mode: "data"`) are not roles the plan manages and are
-/// skipped. A role whose trust policy is unknown until apply gives no policy and an `info`
+/// skipped. A role whose trust policy is unknown until apply gives a source without a policy,
+/// with one unknown (so that it is never decided) and an `info`
 /// finding at its address; one whose `assume_role_policy` is not a string gives a policy-less
 /// source with an error.
 ///
@@ -57,7 +58,7 @@ pub fn plan_policies(root: &Node, text: &str) -> (Vec<PolicySource>, Vec<Finding
     collect_roles(module, &mut roles);
     roles.sort_by_key(|r| r.span.start);
     for role in roles {
-        role_policy(role, text, &unknown, &mut policies, &mut findings);
+        role_policy(role, text, &unknown, &mut policies);
     }
     (policies, findings)
 }
@@ -148,14 +149,9 @@ fn is_managed_role(resource: &Node) -> bool {
             .is_none_or(|m| m == "managed")
 }
 
-/// The policy of one role resource, or the finding that says why there is none.
-fn role_policy(
-    role: &Node,
-    text: &str,
-    unknown: &HashSet<&str>,
-    policies: &mut Vec<PolicySource>,
-    findings: &mut Vec<Finding>,
-) {
+/// The policy of one role resource (a role whose policy is unknown is kept, undecided, with the
+/// finding that says so).
+fn role_policy(role: &Node, text: &str, unknown: &HashSet<&str>, policies: &mut Vec<PolicySource>) {
     let address_node = role.get("address");
     let address = address_node
         .and_then(Node::as_str)
@@ -185,7 +181,25 @@ fn role_policy(
     let doc = match doc {
         Some(doc) if !marked_unknown => doc,
         _ => {
-            findings.push(unknown_policy(&address, at, marked_unknown));
+            // The role exists but its policy is unknown: it stays a role, undecided (never
+            // allowed, denied or compared) wherever it is asked about.
+            let finding = unknown_policy(&address, at, marked_unknown);
+            policies.push(PolicySource {
+                name: Some(address),
+                role_name,
+                arn,
+                account,
+                parsed: ParsedPolicy {
+                    policy: None,
+                    findings: vec![finding],
+                },
+                embedded: None,
+                unknowns: vec![super::Unknown {
+                    span: Span::new(0, 0),
+                    file_span: at,
+                    description: format!("{POLICY_ATTRIBUTE} (known after apply)"),
+                }],
+            });
             return;
         }
     };

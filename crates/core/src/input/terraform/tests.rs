@@ -18,10 +18,23 @@ const MINIMAL: &str = include_str!(concat!(
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+/// The roles whose policy the plan gives, and the findings about the file plus those of the
+/// roles whose policy is unknown (each such role is checked to be a policy-less source with
+/// one unknown at its finding's place, so that it is never decided).
 fn read(text: &str) -> (Vec<PolicySource>, Vec<Finding>) {
     let root = json::parse_str(text).unwrap();
     assert!(is_plan(&root), "not detected as a plan");
-    plan_policies(&root, text)
+    let (all, mut findings) = plan_policies(&root, text);
+    let (unknown, known): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|p| p.parsed.policy.is_none() && p.has_unknowns());
+    for u in unknown {
+        assert_eq!(u.unknowns.len(), 1);
+        assert_eq!(u.parsed.findings.len(), 1);
+        assert_eq!(u.unknowns[0].file_span, u.parsed.findings[0].span);
+        findings.extend(u.parsed.findings);
+    }
+    (known, findings)
 }
 
 fn names(policies: &[PolicySource]) -> Vec<&str> {
