@@ -19,7 +19,8 @@ measure() {
   local walls=() rss=0
   for _ in $(seq "$RUNS"); do
     local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    out=$(tail -1 "$WORK/time.txt")
     walls+=("${out% *}")
     local r="${out#* }"; [ "$r" -gt "$rss" ] && rss="$r"
   done
