@@ -165,6 +165,7 @@ fn wildcard_witness(pattern: &[PatChar], ns: &str) -> Option<String> {
 /// per the evaluator.
 fn statement_admits(
     cx: &LintContext<'_>,
+    admitted: &mut Admitted,
     statement: &Statement,
     provider: &OidcProvider<'_>,
     condition: &Condition,
@@ -191,7 +192,7 @@ fn statement_admits(
         .zip(&trace.conditions)
         .filter(|(c, _)| c.key_lower == condition.key_lower)
         .all(|(_, outcome)| outcome.matched);
-    statement_admits && policy_admits(cx, provider, &condition.key_lower, subject)
+    statement_admits && policy_admits(cx, admitted, provider, &condition.key_lower, subject)
 }
 
 /// Whether the whole policy (every statement, `Deny` statements subtracted) admits the subject
@@ -200,21 +201,41 @@ fn statement_admits(
 /// treated as admitting (the finding stays).
 fn policy_admits(
     cx: &LintContext<'_>,
+    admitted: &mut Admitted,
     provider: &OidcProvider<'_>,
     key_lower: &str,
     subject: &str,
 ) -> bool {
-    use crate::symbolic::{admitted_to, PrincipalClass};
-    let Ok(regions) = admitted_to(
-        cx.policy,
-        PrincipalClass::WebIdentity,
-        &provider.entry.value,
-    ) else {
+    let Some(regions) = admitted.regions(cx, &provider.entry.value) else {
         return true;
     };
     regions
         .iter()
         .any(|r| !r.is_exact() || r.key(key_lower).is_none_or(|k| k.present.contains(subject)))
+}
+
+/// The admitted regions of each provider, built once per policy (`None`: too complex to build
+/// exactly). The set depends only on the policy and the provider, not on the pattern asked about.
+#[derive(Default)]
+struct Admitted(Vec<(String, Option<Vec<crate::symbolic::Region>>)>);
+
+impl Admitted {
+    fn regions(
+        &mut self,
+        cx: &LintContext<'_>,
+        principal: &str,
+    ) -> Option<&[crate::symbolic::Region]> {
+        use crate::symbolic::{admitted_to, PrincipalClass};
+        let at = match self.0.iter().position(|(p, _)| p == principal) {
+            Some(at) => at,
+            None => {
+                let built = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal).ok();
+                self.0.push((principal.to_owned(), built));
+                self.0.len() - 1
+            }
+        };
+        self.0.get(at).and_then(|(_, r)| r.as_deref())
+    }
 }
 
 /// The protected namespaces for an issuer: those of its configured cluster, else the
@@ -240,6 +261,7 @@ impl Rule for ProtectedNamespace {
     }
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
+        let mut admitted = Admitted::default();
         for statement in cx.allow_statements() {
             for provider in oidc_providers(statement) {
                 if !looks_like_kubernetes_issuer(statement, provider.prefix)
@@ -271,7 +293,14 @@ impl Rule for ProtectedNamespace {
                             let Some(subject) = wildcard_witness(&pattern, ns) else {
                                 continue;
                             };
-                            if !statement_admits(cx, statement, &provider, condition, &subject) {
+                            if !statement_admits(
+                                cx,
+                                &mut admitted,
+                                statement,
+                                &provider,
+                                condition,
+                                &subject,
+                            ) {
                                 continue;
                             }
                             reached.push(ns);
