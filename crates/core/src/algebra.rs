@@ -48,7 +48,7 @@
 //! ```
 
 mod automaton;
-mod fold;
+pub(crate) mod fold;
 mod glob;
 #[cfg(test)]
 mod tests;

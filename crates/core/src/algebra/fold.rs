@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 /// The folded form of `c`: its lowercase form when that is a single character, else `c`.
-pub(super) fn fold(c: char) -> char {
+pub(crate) fn fold(c: char) -> char {
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(l), None) => l,

@@ -286,14 +286,38 @@ pub fn eq_ignore_case(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }
+    // Character by character, as `StringSet::exact_ignore_case` builds the set (the two must
+    // agree): a character with a one-character lowercase form folds to it, any other to itself.
     a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
+        .map(crate::algebra::fold::fold)
+        .eq(b.chars().map(crate::algebra::fold::fold))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The evaluator's `IgnoreCase` comparison and the symbolic set agree, non-ASCII included
+    /// (`İ` lowercases to two characters, so it equals only itself).
+    #[test]
+    fn ignore_case_agrees_with_the_string_set() {
+        let alphabet = [
+            "a", "A", "İ", "i", "I", "\u{307}", "ß", "ẞ", "Σ", "σ", "ς", "K", "\u{212A}", "k",
+        ];
+        let mut words: Vec<String> = alphabet.iter().map(|s| (*s).to_owned()).collect();
+        for x in alphabet {
+            for y in alphabet {
+                words.push(format!("{x}{y}"));
+            }
+        }
+        for a in &words {
+            let set = crate::algebra::StringSet::exact_ignore_case(a);
+            for b in &words {
+                assert_eq!(eq_ignore_case(a, b), set.contains(b), "{a:?} vs {b:?}");
+            }
+        }
+        assert!(eq_ignore_case("K", "\u{212A}"));
+    }
 
     #[test]
     fn numbers() {
@@ -504,8 +528,9 @@ mod tests {
         assert!(eq_ignore_case("😀A", "😀a"));
         assert!(!eq_ignore_case("😀A", "😃a"));
         assert!(!eq_ignore_case("é", "e"));
-        // `İ` lowercases to `i` plus a combining dot, so it equals that pair, not `i`.
-        assert!(eq_ignore_case("İ", "i\u{307}"));
+        // Simple (one character to one character) folding, SEMANTICS §3.1: `İ` lowercases to
+        // two characters, so it equals only itself, neither `i` plus a combining dot nor `i`.
+        assert!(!eq_ignore_case("İ", "i\u{307}"));
         assert!(!eq_ignore_case("İ", "i"));
         // Lowercasing, not full case folding: `ß` stays apart from `SS`.
         assert!(!eq_ignore_case("straße", "STRASSE"));
