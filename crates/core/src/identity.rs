@@ -234,14 +234,7 @@ pub struct ActionAnswer {
 
 /// The session tags EKS Pod Identity sets on every session, unless the association disables
 /// them (SEMANTICS.md §5.3, §5.4).
-pub const EKS_SESSION_TAGS: &[&str] = &[
-    "eks-cluster-arn",
-    "eks-cluster-name",
-    "kubernetes-namespace",
-    "kubernetes-service-account",
-    "kubernetes-pod-name",
-    "kubernetes-pod-uid",
-];
+pub use crate::lint::data::POD_IDENTITY_TAGS as EKS_SESSION_TAGS;
 
 /// The value a Pod Identity request carries for an EKS session tag the query does not give (tag
 /// values cannot hold parentheses, so it equals no real value); conditions on it are unknown.
