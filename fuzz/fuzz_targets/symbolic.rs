@@ -21,7 +21,7 @@ const ISSUERS: [&str; 2] = [
     "oidc.eks.eu-west-1.amazonaws.com/id/BBBB",
 ];
 
-const OPERATORS: [&str; 14] = [
+const OPERATORS: [&str; 16] = [
     "StringEquals",
     "StringNotEquals",
     "StringLike",
