@@ -475,6 +475,18 @@ fn restrict(r: Region, c: &Caller) -> Result<Region, TooComplex> {
                 k.present = crate::algebra::StringSet::empty();
             }
         }
+        // Without session tags the request has no `aws:TagKeys`: say so in the region, so that
+        // it holds no request with tags (and reads "without `aws:TagKeys`").
+        if r.key("aws:tagkeys").is_none() {
+            r.keys.push(region::KeySet {
+                key: "aws:TagKeys".to_owned(),
+                key_lower: "aws:tagkeys".to_owned(),
+                present: crate::algebra::StringSet::empty(),
+                absent: true,
+                include: Vec::new(),
+                exclude: Vec::new(),
+            });
+        }
     }
     if let Some(why) = c.inexact {
         if !r.opaque.iter().any(|o| o == why) {

@@ -180,7 +180,16 @@ mod tests {
         let p = policy(
             r#"{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":"sts:AssumeRole"}"#,
         );
-        assert!(!who_can_assume(&p).unwrap()[0].regions.is_empty());
+        let who = who_can_assume(&p).unwrap();
+        assert!(!who[0].regions.is_empty());
+        // Only associations without session tags: a request with tags (which also needs
+        // `sts:TagSession`) is in no region, one without is (found by the `symbolic` fuzz target).
+        let mut tagged = crate::eval::RequestContext::new();
+        tagged.set("aws:RequestTag/kubernetes-namespace", "ns");
+        tagged.set_values("aws:TagKeys", vec!["kubernetes-namespace".to_owned()], true);
+        assert!(!who[0].regions.iter().any(|r| r.contains(&tagged)));
+        let untagged = crate::eval::RequestContext::new();
+        assert!(who[0].regions.iter().any(|r| r.contains(&untagged)));
     }
 
     #[test]
