@@ -127,7 +127,7 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
     if source.parsed.iam_would_reject() {
         human.push_str("  note: IAM would reject this document (run `trustlint check`); as written it would admit:\n");
     }
-    let Some(described) = describe_source(source).map_err(|e| format!("{path}: {e}"))? else {
+    let Some(described) = describe_source(source) else {
         if source.has_unknowns() {
             let names = unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
             human.push_str(&format!(

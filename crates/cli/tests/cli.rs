@@ -342,6 +342,49 @@ fn who_can_assume_json_has_patterns_and_a_checked_example() {
 }
 
 #[test]
+fn who_can_assume_marks_a_too_complex_pattern_inexact_and_succeeds() {
+    // `*a` and 16 `?` needs more automaton states than the algebra builds (B4).
+    let dir = std::env::temp_dir().join(format!("trustlint-complex-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let k = "oidc.eks.us-east-1.amazonaws.com/id/ABC";
+    let pattern = format!("*a{}", "?".repeat(16));
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{k}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringLike": {format!("{k}:sub"): pattern}}
+        }]
+    });
+    let path = dir.join("complex.json");
+    std::fs::write(&path, policy.to_string()).unwrap();
+    let p = path.to_str().unwrap();
+    let out = trustlint(&["who-can-assume", p, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out);
+    let admit = &v["results"][0]["principals"][0]["admits"][0];
+    assert_eq!(admit["exact"], false);
+    assert!(admit["summary"].as_str().unwrap().contains("too complex"));
+    let human = trustlint(&["who-can-assume", p]);
+    assert_eq!(human.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&human.stdout).contains(&pattern));
+    // Against itself with the pattern removed, the gate cannot prove "no new access".
+    let narrower = dir.join("narrower.json");
+    let mut n = policy.clone();
+    n["Statement"][0]["Condition"]["StringLike"][format!("{k}:sub")] = "x".into();
+    std::fs::write(&narrower, n.to_string()).unwrap();
+    let d = trustlint(&["diff", narrower.to_str().unwrap(), p]);
+    assert_eq!(d.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn diff_is_a_no_new_access_gate() {
     let widened = trustlint(&[
         "diff",

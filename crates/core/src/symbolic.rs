@@ -18,7 +18,6 @@ pub use describe::{confirms, example, summarize, Example, Summary};
 pub use diff::{diff, Change, Direction};
 pub use region::{KeySet, Region};
 
-use crate::algebra::TooComplex;
 use crate::eval::{principal_matches, RequestPrincipal};
 use crate::identity::{
     ASSUME_ROLE, ASSUME_ROLE_WITH_WEB_IDENTITY, POD_IDENTITY_SERVICE, TAG_SESSION,
@@ -118,19 +117,20 @@ impl Caller {
 
 /// Every principal the policy's `Allow` statements trust, with what each is admitted to.
 ///
-/// # Errors
-/// When a condition's string set is too complex to represent exactly.
-pub fn who_can_assume(policy: &TrustPolicy) -> Result<Vec<Admitted>, TooComplex> {
+/// Never fails: a condition whose string set is too complex to represent exactly makes the
+/// regions it is part of inexact (see [`Region::of_statement`]), never smaller.
+#[must_use]
+pub fn who_can_assume(policy: &TrustPolicy) -> Vec<Admitted> {
     let mut out = Vec::new();
     for t in trusted(policy) {
-        let regions = admitted_regions(policy, &t)?;
+        let regions = admitted_regions(policy, &t);
         out.push(Admitted {
             class: t.class,
             principal: t.principal,
             regions,
         });
     }
-    Ok(out)
+    out
 }
 
 /// Whether what [`who_can_assume`] says of `admitted` rests on a value trustlint cannot know
@@ -194,52 +194,40 @@ pub fn rests_on_unknowns(
 /// The regions admitted to each kind of caller one principal stands for (one list per caller,
 /// in a fixed order for a given class and principal), for comparing two policies caller by
 /// caller.
-///
-/// # Errors
-/// When a string set is too complex.
 pub(crate) fn admitted_by_caller(
     policy: &TrustPolicy,
     class: PrincipalClass,
     principal: &str,
-) -> Result<Vec<Vec<Region>>, TooComplex> {
+) -> Vec<Vec<Region>> {
     match trusted_for(class, principal) {
         Some(t) => by_caller(policy, &t),
-        None => Ok(Vec::new()),
+        None => Vec::new(),
     }
 }
 
 /// Re-apply what a caller of the principal sets and never sets to regions derived from its
 /// own (e.g. pieces left after a subtraction).
-///
-/// # Errors
-/// When a string set is too complex.
 pub(crate) fn restrict_for_caller(
     class: PrincipalClass,
     principal: &str,
     caller: usize,
     r: Region,
-) -> Result<Region, TooComplex> {
+) -> Region {
     match trusted_for(class, principal)
         .as_ref()
         .and_then(|t| t.callers.get(caller))
     {
         Some(c) => restrict(r, c),
-        None => Ok(r),
+        None => r,
     }
 }
 
 /// The regions admitted to one principal (given as it would appear in a policy).
-///
-/// # Errors
-/// When a string set is too complex.
-pub fn admitted_to(
-    policy: &TrustPolicy,
-    class: PrincipalClass,
-    principal: &str,
-) -> Result<Vec<Region>, TooComplex> {
+#[must_use]
+pub fn admitted_to(policy: &TrustPolicy, class: PrincipalClass, principal: &str) -> Vec<Region> {
     match trusted_for(class, principal) {
         Some(t) => admitted_regions(policy, &t),
-        None => Ok(Vec::new()),
+        None => Vec::new(),
     }
 }
 
@@ -408,19 +396,19 @@ fn applies(s: &Statement, c: &Caller, action: &str, effect: Effect) -> bool {
         && action_matches(s.action.as_ref(), action)
 }
 
-fn admitted_regions(policy: &TrustPolicy, t: &Trusted) -> Result<Vec<Region>, TooComplex> {
-    Ok(by_caller(policy, t)?.into_iter().flatten().collect())
+fn admitted_regions(policy: &TrustPolicy, t: &Trusted) -> Vec<Region> {
+    by_caller(policy, t).into_iter().flatten().collect()
 }
 
 /// The regions admitted to each caller of `t`, in the order of `t.callers`.
-fn by_caller(policy: &TrustPolicy, t: &Trusted) -> Result<Vec<Vec<Region>>, TooComplex> {
+fn by_caller(policy: &TrustPolicy, t: &Trusted) -> Vec<Vec<Region>> {
     t.callers
         .iter()
         .map(|c| caller_regions(policy, c))
         .collect()
 }
 
-fn caller_regions(policy: &TrustPolicy, t: &Caller) -> Result<Vec<Region>, TooComplex> {
+fn caller_regions(policy: &TrustPolicy, t: &Caller) -> Vec<Region> {
     let mut result: Option<Vec<Region>> = None;
     for action in &t.actions {
         let mut allowed = Vec::new();
@@ -429,17 +417,17 @@ fn caller_regions(policy: &TrustPolicy, t: &Caller) -> Result<Vec<Region>, TooCo
             .iter()
             .filter(|s| applies(s, t, action, Effect::Allow))
         {
-            allowed.push(Region::of_statement(s)?);
+            allowed.push(Region::of_statement(s));
         }
         for s in policy
             .statements
             .iter()
             .filter(|s| applies(s, t, action, Effect::Deny))
         {
-            let deny = Region::of_statement(s)?;
+            let deny = Region::of_statement(s);
             let mut next = Vec::new();
             for r in &allowed {
-                next.extend(r.subtract(&deny)?);
+                next.extend(r.subtract(&deny));
             }
             allowed = next;
         }
@@ -449,7 +437,7 @@ fn caller_regions(policy: &TrustPolicy, t: &Caller) -> Result<Vec<Region>, TooCo
                 let mut both = Vec::new();
                 for a in &prev {
                     for b in &allowed {
-                        both.push(a.intersect(b)?);
+                        both.push(a.intersect(b));
                     }
                 }
                 both
@@ -458,17 +446,17 @@ fn caller_regions(policy: &TrustPolicy, t: &Caller) -> Result<Vec<Region>, TooCo
     }
     let mut regions = Vec::new();
     for r in result.unwrap_or_default() {
-        let r = restrict(r, t)?;
+        let r = restrict(r, t);
         if !r.is_empty() {
             regions.push(r);
         }
     }
-    Ok(regions)
+    regions
 }
 
 /// [`region::restrict_to_caller`] for one caller, with its tags and exactness.
-fn restrict(r: Region, c: &Caller) -> Result<Region, TooComplex> {
-    let mut r = region::restrict_to_caller(r, c.presence, c.prefix.as_deref())?;
+fn restrict(r: Region, c: &Caller) -> Region {
+    let mut r = region::restrict_to_caller(r, c.presence, c.prefix.as_deref());
     if c.no_tags {
         for k in &mut r.keys {
             if k.key_lower.starts_with("aws:requesttag/") || k.key_lower == "aws:tagkeys" {
@@ -493,5 +481,5 @@ fn restrict(r: Region, c: &Caller) -> Result<Region, TooComplex> {
             r.opaque.push(why.to_owned());
         }
     }
-    Ok(r)
+    r
 }

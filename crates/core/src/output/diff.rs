@@ -85,7 +85,7 @@ pub fn changes(old: &Input, new: &Input) -> Result<Compared, String> {
         let account = n
             .and_then(|s| s.account.as_deref())
             .or_else(|| o.and_then(|s| s.account.as_deref()));
-        let (w, r) = symbolic::diff(op, np).map_err(|e| e.to_string())?;
+        let (w, r) = symbolic::diff(op, np);
         for change in w.iter().chain(&r) {
             let (gainer, loser) = match change.direction {
                 Direction::Widened => (np, op),

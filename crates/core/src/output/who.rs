@@ -1,6 +1,5 @@
 //! The `who-can-assume` document and the example identities it (and `diff`) gives.
 
-use crate::algebra::TooComplex;
 use crate::identity::Identity;
 use crate::input::PolicySource;
 use crate::symbolic::{self, summarize, Admitted, Example, KeySet, Region, Summary};
@@ -81,14 +80,9 @@ pub struct Described {
 
 /// Describe who can assume a role: every trusted principal, each admitted region in words and
 /// with a checked example.
-///
-/// # Errors
-/// When a condition's string set is too complex to represent exactly.
-pub fn describe(
-    policy: &crate::policy::TrustPolicy,
-    account: Option<&str>,
-) -> Result<Vec<Described>, TooComplex> {
-    Ok(symbolic::who_can_assume(policy)?
+#[must_use]
+pub fn describe(policy: &crate::policy::TrustPolicy, account: Option<&str>) -> Vec<Described> {
+    symbolic::who_can_assume(policy)
         .into_iter()
         .map(|admitted| {
             let summaries = admitted
@@ -103,26 +97,22 @@ pub fn describe(
                 unknown: false,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// [`describe`] for a role of an input, whose policy may hold values trustlint cannot know: a
 /// principal whose admitted set rests on them is marked [`Described::unknown`] and not
 /// summarised. `None` when the source has no readable policy.
-///
-/// # Errors
-/// When a condition's string set is too complex to represent exactly.
-pub fn describe_source(source: &PolicySource) -> Result<Option<Vec<Described>>, TooComplex> {
-    let Some(policy) = &source.parsed.policy else {
-        return Ok(None);
-    };
+#[must_use]
+pub fn describe_source(source: &PolicySource) -> Option<Vec<Described>> {
+    let policy = source.parsed.policy.as_ref()?;
     let account = source.account.as_deref();
     if !source.has_unknowns() {
-        return describe(policy, account).map(Some);
+        return Some(describe(policy, account));
     }
     let spans = source.unknown_spans();
-    Ok(Some(
-        symbolic::who_can_assume(policy)?
+    Some(
+        symbolic::who_can_assume(policy)
             .into_iter()
             .map(|admitted| {
                 let unknown = symbolic::rests_on_unknowns(policy, &admitted, &spans);
@@ -143,7 +133,7 @@ pub fn describe_source(source: &PolicySource) -> Result<Option<Vec<Described>>, 
                 }
             })
             .collect(),
-    ))
+    )
 }
 
 /// How the unknown values of a source are written.
@@ -213,13 +203,13 @@ pub fn document(results: Vec<Value>) -> Value {
 /// does.
 ///
 /// # Errors
-/// A message for a text without a (matching) policy, or a condition too complex to describe.
+/// A message for a text without a (matching) policy.
 pub fn run(path: &str, text: &str, role: Option<&str>) -> Result<Value, String> {
     let input = crate::input::read_input(text.as_bytes());
     let sources = super::can_assume::select(path, &input, role)?;
     let mut results = Vec::with_capacity(sources.len());
     for source in sources {
-        let described = describe_source(source).map_err(|e| format!("{path}: {e}"))?;
+        let described = describe_source(source);
         results.push(role_json(path, source, described.as_deref()));
     }
     Ok(document(results))

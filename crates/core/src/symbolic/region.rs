@@ -156,76 +156,88 @@ impl Region {
 
     /// The requests that satisfy every condition of `statement`.
     ///
-    /// # Errors
-    /// When a string set is too complex.
-    pub fn of_statement(statement: &Statement) -> Result<Region, TooComplex> {
+    /// A condition whose string set would exceed [`MAX_STATES`](crate::algebra::MAX_STATES)
+    /// automaton states is kept as an opaque condition (the region is then inexact: a superset
+    /// of the requests the statement matches, marked with the condition).
+    #[must_use]
+    pub fn of_statement(statement: &Statement) -> Region {
         let mut r = Region::everything();
         for c in &statement.conditions {
-            match constraint(c)? {
+            match constraint(c) {
                 // A first constraint on its key is the key's constraint (a free key
                 // intersected with it is equal to it).
-                Some(mut set) if r.key(&c.key_lower).is_none() => {
+                Ok(Some(mut set)) if r.key(&c.key_lower).is_none() => {
                     // As `merged` would: the first of repeated patterns only.
                     dedup_in_order(&mut set.include);
                     dedup_in_order(&mut set.exclude);
                     r.set_key(set);
                 }
-                Some(set) => {
-                    let merged = r.key_or_free(&c.key, &c.key_lower).intersect(&set)?;
-                    r.set_key(merged);
-                }
-                None => r.opaque.push(describe_condition(c)),
+                Ok(Some(set)) => match r.key_or_free(&c.key, &c.key_lower).intersect(&set) {
+                    Ok(merged) => r.set_key(merged),
+                    Err(_) => r.opaque.push(too_complex(&describe_condition(c))),
+                },
+                Ok(None) => r.opaque.push(describe_condition(c)),
+                Err(_) => r.opaque.push(too_complex(&describe_condition(c))),
             }
         }
-        Ok(r)
+        r
     }
 
-    /// The requests in both regions.
-    ///
-    /// # Errors
-    /// When a string set is too complex.
-    pub fn intersect(&self, other: &Region) -> Result<Region, TooComplex> {
+    /// The requests in both regions. A key whose two sets are too complex to intersect
+    /// keeps the first region's set, and the second's becomes an opaque condition.
+    #[must_use]
+    pub fn intersect(&self, other: &Region) -> Region {
         let mut r = self.clone();
+        let mut dropped = Vec::new();
         for k in &other.keys {
-            let merged = r.key_or_free(&k.key, &k.key_lower).intersect(k)?;
-            r.set_key(merged);
+            match r.key_or_free(&k.key, &k.key_lower).intersect(k) {
+                Ok(merged) => r.set_key(merged),
+                Err(_) => dropped.push(too_complex(&describe_key(k))),
+            }
         }
         r.opaque = merged(&r.opaque, &other.opaque);
+        r.opaque = merged(&r.opaque, &dropped);
         r.unless = merged(&r.unless, &other.unless);
-        Ok(r)
+        r
     }
 
-    /// The requests in `self` and not in `other`, as a union of regions.
-    ///
-    /// # Errors
-    /// When a string set is too complex.
-    pub fn subtract(&self, other: &Region) -> Result<Vec<Region>, TooComplex> {
+    /// The requests in `self` and not in `other`, as a union of regions. When `other` cannot
+    /// be subtracted exactly (conditions it does not model, or sets too complex to subtract),
+    /// the result is `self`, marked with what it should exclude (an over-approximation).
+    #[must_use]
+    pub fn subtract(&self, other: &Region) -> Vec<Region> {
+        self.subtract_exactly(other)
+            .unwrap_or_else(|_| vec![self.unless_denied(other, true)])
+    }
+
+    /// `self`, marked with the conditions of `other` it should exclude.
+    fn unless_denied(&self, other: &Region, complex: bool) -> Region {
+        let mut r = self.clone();
+        let what = other
+            .keys
+            .iter()
+            .map(describe_key)
+            .chain(other.opaque.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let what = if what.is_empty() {
+            "a `Deny` statement applies".to_owned()
+        } else {
+            what
+        };
+        r.unless
+            .push(if complex { too_complex(&what) } else { what });
+        r
+    }
+
+    fn subtract_exactly(&self, other: &Region) -> Result<Vec<Region>, TooComplex> {
         // When every condition `other` does not model is also one of ours, every request in
         // `self` satisfies them, and the subtraction on the modelled keys is exact.
         let implied = other.opaque.iter().all(|o| self.opaque.contains(o))
             && other.unless.iter().all(|u| self.unless.contains(u));
         if !implied {
             // Not exactly subtractable: keep the region, marked with what it excludes.
-            let mut r = self.clone();
-            let what = other
-                .keys
-                .iter()
-                .map(|k| {
-                    format!(
-                        "`{}` in {}",
-                        k.key,
-                        describe_patterns(&k.include, &k.exclude)
-                    )
-                })
-                .chain(other.opaque.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(" and ");
-            r.unless.push(if what.is_empty() {
-                "a `Deny` statement applies".to_owned()
-            } else {
-                what
-            });
-            return Ok(vec![r]);
+            return Ok(vec![self.unless_denied(other, false)]);
         }
         let mut out = Vec::new();
         let mut prefix = self.clone();
@@ -322,14 +334,8 @@ fn presence(class: PrincipalClass, prefix: Option<&str>, key_lower: &str) -> Pre
 }
 
 /// Force keys IAM never sets for this caller absent, and keys it always sets present.
-///
-/// # Errors
-/// Never in practice (kept for symmetry with the other constructions).
-pub fn restrict_to_caller(
-    mut r: Region,
-    class: PrincipalClass,
-    prefix: Option<&str>,
-) -> Result<Region, TooComplex> {
+#[must_use]
+pub fn restrict_to_caller(mut r: Region, class: PrincipalClass, prefix: Option<&str>) -> Region {
     for k in &mut r.keys {
         match presence(class, prefix, &k.key_lower) {
             Presence::Always => k.absent = false,
@@ -337,7 +343,7 @@ pub fn restrict_to_caller(
             Presence::Free => {}
         }
     }
-    Ok(r)
+    r
 }
 
 /// Multi-valued keys by nature (SEMANTICS.md §2.5).
@@ -449,6 +455,20 @@ fn escape_like(text: &str) -> String {
         }
     }
     out
+}
+
+/// `` `key` in `a` or `b` `` for messages.
+fn describe_key(k: &KeySet) -> String {
+    format!(
+        "`{}` in {}",
+        k.key,
+        describe_patterns(&k.include, &k.exclude)
+    )
+}
+
+/// A condition trustlint keeps opaque because its string set is too complex.
+fn too_complex(what: &str) -> String {
+    format!("{what} (too complex to model exactly)")
 }
 
 /// `Operator key [values]` as written.

@@ -144,9 +144,7 @@ fn confined_by_deny(cx: &LintContext<'_>, prefix: &str, principal: &str) -> bool
     if !deny_on_subject {
         return false;
     }
-    let Ok(regions) = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal) else {
-        return false;
-    };
+    let regions = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal);
     let mut subjects = StringSet::empty();
     for r in &regions {
         let Some(k) = r.key(&key).filter(|_| r.is_exact()) else {

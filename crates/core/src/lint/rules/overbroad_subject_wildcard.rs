@@ -200,7 +200,7 @@ impl OverbroadSubjectWildcard {
 fn every_namespace_witness(cx: &LintContext<'_>, prefix: &str, principal: &str) -> Option<String> {
     use crate::algebra::StringSet;
     use crate::symbolic::{admitted_to, PrincipalClass};
-    let regions = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal).ok()?;
+    let regions = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal);
     let key = format!("{}:sub", prefix.to_ascii_lowercase());
     let mut subjects = StringSet::empty();
     for r in regions.iter().filter(|r| r.is_exact()) {

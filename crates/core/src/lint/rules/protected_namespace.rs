@@ -197,8 +197,8 @@ fn statement_admits(
 
 /// Whether the whole policy (every statement, `Deny` statements subtracted) admits the subject
 /// from this provider: decided on the admitted set (SEMANTICS.md §2.1), so that a `Deny` that
-/// carves the namespace out leaves nothing to report. A set trustlint cannot build exactly is
-/// treated as admitting (the finding stays).
+/// carves the namespace out leaves nothing to report. An inexact region (conditions not
+/// modelled, or too complex) is treated as admitting (the finding stays).
 fn policy_admits(
     cx: &LintContext<'_>,
     admitted: &mut Admitted,
@@ -206,35 +206,29 @@ fn policy_admits(
     key_lower: &str,
     subject: &str,
 ) -> bool {
-    let Some(regions) = admitted.regions(cx, &provider.entry.value) else {
-        return true;
-    };
-    regions
+    admitted
+        .regions(cx, &provider.entry.value)
         .iter()
         .any(|r| !r.is_exact() || r.key(key_lower).is_none_or(|k| k.present.contains(subject)))
 }
 
-/// The admitted regions of each provider, built once per policy (`None`: too complex to build
-/// exactly). The set depends only on the policy and the provider, not on the pattern asked about.
+/// The admitted regions of each provider, built once per policy. The set depends only on the
+/// policy and the provider, not on the pattern asked about.
 #[derive(Default)]
-struct Admitted(Vec<(String, Option<Vec<crate::symbolic::Region>>)>);
+struct Admitted(Vec<(String, Vec<crate::symbolic::Region>)>);
 
 impl Admitted {
-    fn regions(
-        &mut self,
-        cx: &LintContext<'_>,
-        principal: &str,
-    ) -> Option<&[crate::symbolic::Region]> {
+    fn regions(&mut self, cx: &LintContext<'_>, principal: &str) -> &[crate::symbolic::Region] {
         use crate::symbolic::{admitted_to, PrincipalClass};
         let at = match self.0.iter().position(|(p, _)| p == principal) {
             Some(at) => at,
             None => {
-                let built = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal).ok();
+                let built = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal);
                 self.0.push((principal.to_owned(), built));
                 self.0.len() - 1
             }
         };
-        self.0.get(at).and_then(|(_, r)| r.as_deref())
+        self.0.get(at).map_or(&[], |(_, r)| r.as_slice())
     }
 }
 
