@@ -27,12 +27,17 @@ pub fn example_flags(e: &Example) -> String {
                 .collect();
             format!("--issuer {} {who}{aud}", issuer.url())
         }
-        Identity::PodIdentity { tags, .. } => {
+        Identity::PodIdentity { tags, session_tags } => {
             let t: String = tags
                 .iter()
                 .map(|(k, v)| format!(" --tag '{k}={v}'"))
                 .collect();
-            format!("--pod-identity{t}")
+            let untagged = if *session_tags {
+                ""
+            } else {
+                " --no-session-tags"
+            };
+            format!("--pod-identity{t}{untagged}")
         }
         Identity::Aws { principal } => format!("--principal {principal}"),
     };

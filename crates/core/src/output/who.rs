@@ -19,10 +19,14 @@ pub fn example_json(e: &Example) -> Value {
                 m.insert("account".into(), json!(a));
             }
         }
-        Identity::PodIdentity { tags, .. } => {
+        Identity::PodIdentity { tags, session_tags } => {
             m.insert("pod_identity".into(), json!(true));
             let t: Map<String, Value> = tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
             m.insert("tags".into(), Value::Object(t));
+            if !session_tags {
+                // As `--no-session-tags`.
+                m.insert("session_tags".into(), json!(false));
+            }
         }
         Identity::Aws { principal } => {
             m.insert("principal".into(), json!(principal));

@@ -119,6 +119,14 @@ fn describe_key(k: &KeySet) -> String {
     }
 }
 
+/// Whether a Pod Identity region holds only requests without session tags (`aws:TagKeys`
+/// absent: associations with session tags disabled, SEMANTICS.md §5.4).
+fn without_session_tags(region: &Region) -> bool {
+    region
+        .key("aws:tagkeys")
+        .is_some_and(|k| k.absent && k.present.is_empty())
+}
+
 /// Describe one region of an admitted principal, with a verified example.
 #[must_use]
 pub fn summarize(
@@ -172,9 +180,14 @@ pub fn summarize(
                     )
                 }
             };
+            let untagged = without_session_tags(region);
+            if untagged {
+                s.push_str(", for associations with session tags disabled");
+            }
             for k in &region.keys {
                 if !k.key_lower.ends_with("/kubernetes-namespace")
                     && !k.key_lower.ends_with("/kubernetes-service-account")
+                    && !(untagged && k.key_lower == "aws:tagkeys")
                 {
                     s.push_str(&format!(", {}", describe_key(k)));
                 }
@@ -269,8 +282,8 @@ pub fn example(admitted: &Admitted, region: &Region, account: Option<&str>) -> O
             aud: vec![aud.unwrap_or_else(|| "sts.amazonaws.com".to_owned())],
         },
         PrincipalClass::PodIdentity => Identity::PodIdentity {
+            session_tags: !without_session_tags(region),
             tags,
-            session_tags: true,
         },
         PrincipalClass::Aws => Identity::Aws {
             principal: super::aws_request_arn(&admitted.principal),

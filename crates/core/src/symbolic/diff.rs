@@ -182,6 +182,18 @@ mod tests {
         assert!(!who[0].regions.iter().any(|r| r.contains(&tagged)));
         let untagged = crate::eval::RequestContext::new();
         assert!(who[0].regions.iter().any(|r| r.contains(&untagged)));
+        // Described as such, with an example the evaluator allows: one without session tags.
+        let s = crate::symbolic::summarize(&p, &who[0], &who[0].regions[0], None);
+        assert!(s.text.contains("session tags disabled"), "{}", s.text);
+        assert!(!s.text.contains("TagKeys"), "{}", s.text);
+        let example = s.example.expect("an example");
+        assert!(matches!(
+            example.query.identity,
+            crate::identity::Identity::PodIdentity {
+                session_tags: false,
+                ..
+            }
+        ));
     }
 
     #[test]
