@@ -566,8 +566,56 @@ struct Node {
 #[derive(Debug, Clone)]
 pub(crate) struct Grammar {
     nodes: Vec<Node>,
-    /// Predecessors of each node.
-    reverse: Vec<Vec<usize>>,
+    /// 64-bit words in a node set.
+    words: usize,
+    /// For each node (`words` words each), the nodes reachable from it through zero or more
+    /// edges.
+    reach: Vec<u64>,
+    /// For each node, the nodes from which it is reachable through zero or more edges.
+    coreach: Vec<u64>,
+    /// The accepting nodes.
+    accepting: Vec<u64>,
+}
+
+/// A set of grammar nodes, as `words` 64-bit words.
+fn insert(set: &mut [u64], n: usize) {
+    if let Some(w) = set.get_mut(n / 64) {
+        *w |= 1 << (n % 64);
+    }
+}
+
+fn has(set: &[u64], n: usize) -> bool {
+    set.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0)
+}
+
+fn is_empty(set: &[u64]) -> bool {
+    set.iter().all(|w| *w == 0)
+}
+
+/// The nodes of a set, in increasing order.
+fn members(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    set.iter().enumerate().flat_map(|(i, w)| {
+        let mut w = *w;
+        std::iter::from_fn(move || {
+            if w == 0 {
+                return None;
+            }
+            let bit = w.trailing_zeros() as usize;
+            w &= w - 1;
+            Some(i * 64 + bit)
+        })
+    })
+}
+
+/// `out |= table[n]` for every `n` in `set` (`table`: `words` words per node).
+fn union_rows(table: &[u64], words: usize, set: &[u64], out: &mut [u64]) {
+    for n in members(set) {
+        if let Some(row) = table.get(n * words..(n + 1) * words) {
+            for (o, r) in out.iter_mut().zip(row) {
+                *o |= r;
+            }
+        }
+    }
 }
 
 /// Where a value stops being able to match the grammar.
@@ -648,7 +696,9 @@ impl Builder {
     }
 
     fn finish(self) -> Grammar {
-        let mut reverse = vec![Vec::new(); self.nodes.len()];
+        let size = self.nodes.len();
+        let words = size.div_ceil(64).max(1);
+        let mut reverse = vec![Vec::new(); size];
         for (from, node) in self.nodes.iter().enumerate() {
             for (_, to) in &node.edges {
                 if let Some(preds) = reverse.get_mut(*to) {
@@ -656,11 +706,46 @@ impl Builder {
                 }
             }
         }
+        let forward: Vec<Vec<usize>> = self
+            .nodes
+            .iter()
+            .map(|n| n.edges.iter().map(|(_, to)| *to).collect())
+            .collect();
+        let mut accepting = vec![0; words];
+        for (n, node) in self.nodes.iter().enumerate() {
+            if node.accept {
+                insert(&mut accepting, n);
+            }
+        }
         Grammar {
             nodes: self.nodes,
-            reverse,
+            words,
+            reach: reachability(&forward, words),
+            coreach: reachability(&reverse, words),
+            accepting,
         }
     }
+}
+
+/// For each node, the nodes reachable from it through zero or more `next` edges, as rows of
+/// `words` words (a search per node: grammars have at most a few thousand nodes and are built
+/// once).
+fn reachability(next: &[Vec<usize>], words: usize) -> Vec<u64> {
+    let mut table = vec![0; next.len() * words];
+    let mut stack = Vec::new();
+    for (start, row) in table.chunks_mut(words).enumerate() {
+        insert(row, start);
+        stack.push(start);
+        while let Some(n) = stack.pop() {
+            for to in next.get(n).map_or(&[][..], Vec::as_slice) {
+                if !has(row, *to) {
+                    insert(row, *to);
+                    stack.push(*to);
+                }
+            }
+        }
+    }
+    table
 }
 
 /// Kubernetes service-account subjects `system:serviceaccount:<namespace>:<name>`: namespace a
@@ -820,155 +905,103 @@ impl Grammar {
         self.nodes.get(n).map_or(&[], |node| node.edges.as_slice())
     }
 
-    fn accepts(&self, n: usize) -> bool {
-        self.nodes.get(n).is_some_and(|node| node.accept)
-    }
-
-    fn furthest(&self, set: &[bool]) -> Phase {
+    fn furthest(&self, set: &[u64]) -> Phase {
         members(set)
             .map(|n| self.phase(n))
             .max()
             .unwrap_or(Phase::Prefix)
     }
 
-    /// The nodes reachable from `set` through any number of edges (a `*`).
-    fn closure(&self, set: &[bool]) -> Vec<bool> {
-        let mut out = set.to_vec();
-        let mut stack: Vec<usize> = members(set).collect();
-        while let Some(n) = stack.pop() {
-            for (_, to) in self.edges(n) {
-                if let Some(slot) = out.get_mut(*to) {
-                    if !*slot {
-                        *slot = true;
-                        stack.push(*to);
+    /// Writes into `out` (empty, `words` words) the nodes after consuming `item` from `set`.
+    fn step(&self, set: &[u64], item: Item, out: &mut [u64]) {
+        match item {
+            // Any number of characters: every node reachable from the set.
+            Item::Many => union_rows(&self.reach, self.words, set, out),
+            Item::One | Item::Lit(_) => {
+                for n in members(set) {
+                    for (label, to) in self.edges(n) {
+                        if item == Item::One || matches!(item, Item::Lit(c) if label.accepts(c)) {
+                            insert(out, *to);
+                        }
                     }
                 }
             }
         }
-        out
-    }
-
-    /// The nodes from which `set` is reachable through any number of edges.
-    fn reverse_closure(&self, set: &[bool]) -> Vec<bool> {
-        let mut out = set.to_vec();
-        let mut stack: Vec<usize> = members(set).collect();
-        while let Some(n) = stack.pop() {
-            for from in self.reverse.get(n).map_or(&[][..], Vec::as_slice) {
-                if let Some(slot) = out.get_mut(*from) {
-                    if !*slot {
-                        *slot = true;
-                        stack.push(*from);
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// The nodes after consuming `item` from `set`.
-    fn step(&self, set: &[bool], item: Item) -> Vec<bool> {
-        if item == Item::Many {
-            return self.closure(set);
-        }
-        let mut out = vec![false; self.nodes.len()];
-        for n in members(set) {
-            for (label, to) in self.edges(n) {
-                let ok = match item {
-                    Item::Lit(c) => label.accepts(c),
-                    Item::One | Item::Many => true,
-                };
-                if ok {
-                    if let Some(slot) = out.get_mut(*to) {
-                        *slot = true;
-                    }
-                }
-            }
-        }
-        out
     }
 
     /// Whether some subject of the grammar matches the pattern `items` (wildcards standing for
     /// any characters that keep the subject well-formed), and which phases the wildcards can
     /// fill on the way; or where the value stops being able to match.
+    ///
+    /// A forward pass keeps the set of nodes reachable after each item (bit sets, one
+    /// allocation for the whole pass), a backward pass the nodes from which acceptance is still
+    /// possible; together they give the nodes and edges some accepted subject goes through.
     pub(crate) fn check(&self, items: &[Item]) -> Verdict {
-        let size = self.nodes.len();
-        let mut start = vec![false; size];
-        if let Some(slot) = start.first_mut() {
-            *slot = true;
-        }
-        let mut forward = vec![start];
+        let w = self.words;
+        let mut forward = vec![0u64; (items.len() + 1) * w];
+        insert(&mut forward, 0);
         for (i, item) in items.iter().enumerate() {
-            let Some(current) = forward.last() else {
-                break;
-            };
-            let next = self.step(current, *item);
-            if !next.contains(&true) {
+            let (done, rest) = forward.split_at_mut((i + 1) * w);
+            let current = done.get(i * w..).unwrap_or(&[]);
+            let next = rest.get_mut(..w).unwrap_or(&mut []);
+            self.step(current, *item, next);
+            if is_empty(next) {
                 return Verdict::Fails(Failure {
                     at: Some(i),
                     phase: self.furthest(current),
                 });
             }
-            forward.push(next);
         }
-        let end: Vec<bool> = forward.last().map_or_else(Vec::new, |last| {
-            last.iter()
-                .enumerate()
-                .map(|(n, on)| *on && self.accepts(n))
-                .collect()
-        });
-        if !end.contains(&true) {
-            let phase = forward
-                .last()
-                .map_or(Phase::Prefix, |last| self.furthest(last));
-            return Verdict::Fails(Failure { at: None, phase });
+        let row = |i: usize| forward.get(i * w..(i + 1) * w).unwrap_or(&[]);
+        let last = row(items.len());
+        let mut after: Vec<u64> = last
+            .iter()
+            .zip(&self.accepting)
+            .map(|(a, b)| a & b)
+            .collect();
+        if is_empty(&after) {
+            return Verdict::Fails(Failure {
+                at: None,
+                phase: self.furthest(last),
+            });
         }
         // Backward pass: the nodes before each item from which acceptance is still possible.
         let mut phases = Phases::default();
-        let mut after = end;
+        let mut before = vec![0u64; w];
         for (i, item) in items.iter().enumerate().rev() {
-            let before_set = forward.get(i).map_or(&[][..], Vec::as_slice);
-            let after_set = forward.get(i + 1).map_or(&[][..], Vec::as_slice);
-            let before = match item {
+            before.fill(0);
+            match item {
                 Item::Many => {
-                    let back = self.reverse_closure(&after);
-                    for u in members(after_set) {
+                    union_rows(&self.coreach, w, &after, &mut before);
+                    for u in members(row(i + 1)) {
                         for (_, v) in self.edges(u) {
-                            if back.get(*v).copied().unwrap_or(false) {
+                            if has(&before, *v) {
                                 phases.0 |= self.phase(*v).bit();
                             }
                         }
                     }
-                    back
                 }
                 Item::One | Item::Lit(_) => {
-                    let mut back = vec![false; size];
-                    for u in members(before_set) {
+                    for u in members(row(i)) {
                         for (label, v) in self.edges(u) {
                             let ok = match item {
                                 Item::Lit(c) => label.accepts(*c),
                                 Item::One | Item::Many => true,
                             };
-                            if ok && after.get(*v).copied().unwrap_or(false) {
-                                if let Some(slot) = back.get_mut(u) {
-                                    *slot = true;
-                                }
+                            if ok && has(&after, *v) {
+                                insert(&mut before, u);
                                 if *item == Item::One {
                                     phases.0 |= self.phase(*v).bit();
                                 }
                             }
                         }
                     }
-                    back
                 }
-            };
-            after = before;
+            }
+            std::mem::swap(&mut after, &mut before);
         }
         Verdict::Matches(phases)
     }
-}
-
-fn members(set: &[bool]) -> impl Iterator<Item = usize> + '_ {
-    set.iter().enumerate().filter_map(|(n, on)| on.then_some(n))
 }
 
 #[cfg(test)]
@@ -1027,6 +1060,115 @@ mod tests {
         match verdict(g, pattern) {
             Verdict::Matches(p) => p,
             Verdict::Fails(f) => panic!("{pattern} fails: {f:?}"),
+        }
+    }
+
+    /// The same forward/backward analysis on ordered sets of nodes, with closures computed by
+    /// search at every step: what `check` computed before it used bit sets and precomputed
+    /// reachability.
+    fn reference_check(g: &Grammar, items: &[Item]) -> Verdict {
+        use std::collections::BTreeSet;
+        let succ = |n: usize| g.edges(n).iter().map(|(l, to)| (*l, *to));
+        let closure = |set: &BTreeSet<usize>, backward: bool| {
+            let mut out = set.clone();
+            let mut stack: Vec<usize> = set.iter().copied().collect();
+            while let Some(n) = stack.pop() {
+                let next: Vec<usize> = if backward {
+                    (0..g.nodes.len())
+                        .filter(|m| succ(*m).any(|(_, to)| to == n))
+                        .collect()
+                } else {
+                    succ(n).map(|(_, to)| to).collect()
+                };
+                for m in next {
+                    if out.insert(m) {
+                        stack.push(m);
+                    }
+                }
+            }
+            out
+        };
+        let ok = |item: Item, l: Label| match item {
+            Item::Lit(c) => l.accepts(c),
+            _ => true,
+        };
+        let furthest = |set: &BTreeSet<usize>| {
+            set.iter()
+                .map(|n| g.phase(*n))
+                .max()
+                .unwrap_or(Phase::Prefix)
+        };
+        let mut forward = vec![BTreeSet::from([0])];
+        for (i, item) in items.iter().enumerate() {
+            let cur = forward.last().unwrap().clone();
+            let next: BTreeSet<usize> = if *item == Item::Many {
+                closure(&cur, false)
+            } else {
+                cur.iter()
+                    .flat_map(|n| succ(*n).filter(|(l, _)| ok(*item, *l)).map(|(_, to)| to))
+                    .collect()
+            };
+            if next.is_empty() {
+                return Verdict::Fails(Failure {
+                    at: Some(i),
+                    phase: furthest(&cur),
+                });
+            }
+            forward.push(next);
+        }
+        let last = forward.last().unwrap();
+        let mut after: BTreeSet<usize> = last
+            .iter()
+            .copied()
+            .filter(|n| g.nodes[*n].accept)
+            .collect();
+        if after.is_empty() {
+            return Verdict::Fails(Failure {
+                at: None,
+                phase: furthest(last),
+            });
+        }
+        let mut phases = Phases::default();
+        for (i, item) in items.iter().enumerate().rev() {
+            let mut before = BTreeSet::new();
+            if *item == Item::Many {
+                before = closure(&after, true);
+                for u in &forward[i + 1] {
+                    for (_, v) in succ(*u) {
+                        if before.contains(&v) {
+                            phases.0 |= g.phase(v).bit();
+                        }
+                    }
+                }
+            } else {
+                for u in &forward[i] {
+                    for (l, v) in succ(*u) {
+                        if ok(*item, l) && after.contains(&v) {
+                            before.insert(*u);
+                            if *item == Item::One {
+                                phases.0 |= g.phase(v).bit();
+                            }
+                        }
+                    }
+                }
+            }
+            after = before;
+        }
+        Verdict::Matches(phases)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn check_agrees_with_the_set_based_reference(
+            grammar in 0usize..4,
+            prefix in 0usize..4,
+            tail in "[a-z0-9:/@.*?_-]{0,24}",
+        ) {
+            let g = [kubernetes_grammar(), github_grammar(), github_immutable_grammar(), gitlab_grammar()][grammar];
+            let start = ["", "system:serviceaccount:", "repo:octo/app:", "project_path:g/p:"][prefix];
+            let pattern = items(&format!("{start}{tail}"));
+            proptest::prop_assert_eq!(g.check(&pattern), reference_check(g, &pattern));
         }
     }
 
