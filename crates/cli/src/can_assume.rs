@@ -2,73 +2,109 @@
 
 use crate::args::{CanAssumeArgs, Format};
 use crate::render::{IndexedSource, Note, Renderer};
+use crate::stream::{self, ArrayDocument};
 use crate::{read_path, Exit};
 use serde_json::Value;
+use std::io::Write;
 use trustlint_core::diagnostic::Finding;
 use trustlint_core::eval::{ConditionOutcome, Decision, Evaluation, StatementTrace};
 use trustlint_core::identity::{Answer, Identity, Issuer, Query, ServiceAccount};
 use trustlint_core::input::cloudformation::{read_template, TemplateOptions};
-use trustlint_core::input::{read_input, Input, InputKind, PolicySource};
+use trustlint_core::input::{prepare_input, InputKind, PolicySource, Prepared};
 use trustlint_core::output::{self, can_assume::principal_detail};
 use trustlint_core::policy::{Statement, TrustPolicy};
 use trustlint_core::source::{LineIndex, Span};
 
-/// Run the command.
+/// Run the command. A dump's roles are read and answered in batches, each result written
+/// before the next batch is read, so neither the roles nor the answers are all held at once.
 pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
     let query = build_query(args)?;
     let path = args.path.display().to_string();
     let bytes = read_path(&args.path)?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let input = read_for_request(&bytes, &text, args);
-    let sources: Vec<&PolicySource> = input
-        .policies
-        .iter()
-        .filter(|p| args.role.as_deref().is_none_or(|r| p.answers_to(r)))
-        .collect();
-    if sources.is_empty() {
-        return Err(match &args.role {
-            Some(r) => format!("no role named `{r}` in `{path}`"),
-            None => format!(
-                "no trust policy found in `{path}` (it is {})",
-                input.kind.as_str()
-            ),
-        });
-    }
-    let results: Vec<RoleResult<'_>> = sources
-        .into_iter()
-        .map(|source| {
-            let answer = query.answer_source(source);
-            RoleResult { source, answer }
-        })
-        .collect();
-    let all_allowed = results.iter().all(RoleResult::allowed);
+    let text = String::from_utf8_lossy(&bytes);
+    let prepared = prepare_for_request(&bytes, &text, args);
+    let role = args.role.as_deref();
+    let keep = |p: &PolicySource| role.is_none_or(|r| p.answers_to(r));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut results = 0usize;
+    let mut all_allowed = true;
     match args.format {
         Format::Json => {
             let index = LineIndex::new(&text);
-            let results = results
-                .iter()
-                .map(|r| r.to_json(&path, &text, &index))
-                .collect();
-            let out = output::can_assume::document(&input.findings, results);
-            crate::print(&output::pretty(&out));
+            let mut doc = ArrayDocument::new(&mut out);
+            let mut findings = stream::for_each_source(
+                &prepared,
+                crate::check::threads(),
+                keep,
+                |source| {
+                    let r = RoleResult {
+                        source,
+                        answer: query.answer_source(source),
+                    };
+                    (r.allowed(), r.to_json(&path, &text, &index))
+                },
+                |(allowed, json)| {
+                    results += 1;
+                    all_allowed &= allowed;
+                    doc.element(
+                        || output::can_assume::document(&[], Vec::new()),
+                        "results",
+                        &json,
+                    );
+                },
+            );
+            let mut all = prepared.input.findings.clone();
+            all.append(&mut findings);
+            if results > 0 {
+                doc.finish(output::can_assume::document(&all, Vec::new()), "results")
+                    .map_err(|e| format!("cannot write the output: {e}"))?;
+            }
         }
         Format::Human => {
             let renderer = Renderer::stdout();
             let source = IndexedSource::new(&text);
             let who = describe_identity(&query);
-            let mut out: String = results
-                .iter()
-                .map(|r| r.human(&path, &source, &who, &renderer))
-                .collect();
-            for f in &input.findings {
-                out.push_str(&format!("note: {}\n", f.message));
+            let mut findings = stream::for_each_source(
+                &prepared,
+                1,
+                keep,
+                |s| {
+                    let r = RoleResult {
+                        source: s,
+                        answer: query.answer_source(s),
+                    };
+                    (r.allowed(), r.human(&path, &source, &who, &renderer))
+                },
+                |(allowed, human)| {
+                    results += 1;
+                    all_allowed &= allowed;
+                    let _ = out.write_all(human.as_bytes());
+                },
+            );
+            let mut all = prepared.input.findings.clone();
+            all.append(&mut findings);
+            if results > 0 {
+                let notes: String = all
+                    .iter()
+                    .map(|f| format!("note: {}\n", f.message))
+                    .collect();
+                out.write_all(notes.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(|e| format!("cannot write the output: {e}"))?;
             }
-            crate::print(&out);
         }
     }
-    // The process ends next: freeing a large dump's model costs more than reading it.
-    std::mem::forget(results);
-    std::mem::forget(input);
+    if results == 0 {
+        return Err(match &args.role {
+            Some(r) => format!("no role named `{r}` in `{path}`"),
+            None => format!(
+                "no trust policy found in `{path}` (it is {})",
+                prepared.input.kind.as_str()
+            ),
+        });
+    }
+    // The process ends next: freeing a large dump's text costs time and gains nothing.
+    std::mem::forget(prepared);
     std::mem::forget(bytes);
     Ok(if all_allowed {
         Exit::Success
@@ -77,12 +113,13 @@ pub fn run(args: &CanAssumeArgs) -> Result<Exit, String> {
     })
 }
 
-/// The file's roles; a CloudFormation template is read with the request's account and partition
-/// as `AWS::AccountId` and `AWS::Partition` (the stack's, since the role is in it).
-fn read_for_request(bytes: &[u8], text: &str, args: &CanAssumeArgs) -> Input {
-    let input = read_input(bytes);
-    if input.kind != InputKind::CloudFormation {
-        return input;
+/// The file read up to its role list; a CloudFormation template is read with the request's
+/// account and partition as `AWS::AccountId` and `AWS::Partition` (the stack's, since the role
+/// is in it).
+fn prepare_for_request<'a>(bytes: &'a [u8], text: &str, args: &CanAssumeArgs) -> Prepared<'a> {
+    let mut prepared = prepare_input(bytes);
+    if prepared.input.kind != InputKind::CloudFormation {
+        return prepared;
     }
     let mut pseudo = Vec::new();
     if let Some(account) = &args.account {
@@ -92,9 +129,12 @@ fn read_for_request(bytes: &[u8], text: &str, args: &CanAssumeArgs) -> Input {
         pseudo.push(("AWS::Partition".to_owned(), partition.clone()));
     }
     if pseudo.is_empty() {
-        return input;
+        return prepared;
     }
-    read_template(text, &TemplateOptions { pseudo }).unwrap_or(input)
+    if let Some(input) = read_template(text, &TemplateOptions { pseudo }) {
+        prepared.input = input;
+    }
+    prepared
 }
 
 fn build_query(args: &CanAssumeArgs) -> Result<Query, String> {

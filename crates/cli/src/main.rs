@@ -8,6 +8,7 @@ mod config;
 mod render;
 mod report;
 mod rules;
+mod stream;
 mod who;
 
 use clap::Parser;

@@ -1,10 +1,12 @@
 //! `trustlint who-can-assume` and `trustlint diff`.
 
 use crate::args::{DiffArgs, Format, WhoArgs};
+use crate::stream::{self, ArrayDocument};
 use crate::{read_path, Exit};
 use serde_json::Value;
+use std::io::Write;
 use trustlint_core::identity::Identity;
-use trustlint_core::input::{read_input, unknown, Input, PolicySource};
+use trustlint_core::input::{prepare_input, read_input, unknown, Input, PolicySource};
 use trustlint_core::output::{self, who::describe_source};
 use trustlint_core::symbolic::{Direction, Example};
 
@@ -67,61 +69,64 @@ fn load(path: &std::path::Path, role: Option<&str>) -> Result<(String, Input), S
     Ok((shown, input))
 }
 
-fn selected<'a>(input: &'a Input, role: Option<&'a str>) -> impl Iterator<Item = &'a PolicySource> {
-    input
-        .policies
-        .iter()
-        .filter(move |p| role.is_none_or(|r| p.answers_to(r)))
-}
-
-/// `trustlint who-can-assume`.
+/// `trustlint who-can-assume`. A dump's roles are read and described in batches across the
+/// threads, each result written before the next batch is read.
 pub fn who(args: &WhoArgs) -> Result<Exit, String> {
-    let (path, input) = load(&args.path, args.role.as_deref())?;
-    let sources: Vec<&PolicySource> = selected(&input, args.role.as_deref()).collect();
-    let many = input.policies.len() > 1;
-    // Roles are independent: describe them on all cores, then print in input order.
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let chunk = sources.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<(Value, String)>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = sources
-            .chunks(chunk)
-            .map(|part| {
-                let path = path.as_str();
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|s| describe_role(path, s, many))
-                        .collect::<Result<Vec<_>, String>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("a worker thread failed".to_owned()))
-            })
-            .collect()
-    });
-    let mut results = Vec::with_capacity(sources.len());
-    let mut human = String::new();
-    for part in parts {
-        for (json, text) in part? {
-            results.push(json);
-            human.push_str(&text);
+    let bytes = read_path(&args.path)?;
+    let path = args.path.display().to_string();
+    let prepared = prepare_input(&bytes);
+    let role = args.role.as_deref();
+    let many = prepared.input.policies.len() + prepared.roles.len() > 1;
+    let keep = |p: &PolicySource| role.is_none_or(|r| p.answers_to(r));
+    let describe = |s: &PolicySource| describe_role(&path, s, many);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut results = 0usize;
+    let threads = crate::check::threads();
+    let written = match args.format {
+        Format::Json => {
+            let mut doc = ArrayDocument::new(&mut out);
+            stream::for_each_source(&prepared, threads, keep, describe, |(json, _)| {
+                results += 1;
+                doc.element(|| output::who::document(Vec::new()), "results", &json);
+            });
+            if results > 0 {
+                doc.finish(output::who::document(Vec::new()), "results")
+            } else {
+                Ok(())
+            }
         }
+        Format::Human => {
+            let mut status = Ok(());
+            stream::for_each_source(&prepared, threads, keep, describe, |(_, text)| {
+                results += 1;
+                if status.is_ok() {
+                    status = out.write_all(text.as_bytes());
+                }
+            });
+            status.and_then(|()| out.flush())
+        }
+    };
+    if results == 0 {
+        let shown = &path;
+        return Err(match role {
+            Some(r) if !prepared.input.policies.is_empty() || !prepared.roles.is_empty() => {
+                format!("no role named `{r}` in `{shown}`")
+            }
+            _ => format!(
+                "no trust policy found in `{shown}` (it is {})",
+                prepared.input.kind.as_str()
+            ),
+        });
     }
-    let doc = output::who::document(results);
-    match args.format {
-        Format::Json => crate::print(&output::pretty(&doc)),
-        Format::Human => crate::print(&human),
-    }
-    std::mem::forget(doc);
-    std::mem::forget(input);
+    written.map_err(|e| format!("cannot write the output: {e}"))?;
+    // The process ends next: freeing a large dump's text costs time and gains nothing.
+    std::mem::forget(prepared);
+    std::mem::forget(bytes);
     Ok(Exit::Success)
 }
 
 /// One role's admitted sets, as JSON and as text.
-fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value, String), String> {
+fn describe_role(path: &str, source: &PolicySource, many: bool) -> (Value, String) {
     let mut human = String::new();
     let name = source
         .name
@@ -141,7 +146,7 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
         } else {
             human.push_str("  not a readable policy\n");
         }
-        return Ok((output::who::role_json(path, source, None), human));
+        return (output::who::role_json(path, source, None), human);
     };
     let unknown_names = unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
     if described.is_empty() && source.has_unknowns() {
@@ -179,10 +184,10 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> Result<(Value
             }
         }
     }
-    Ok((
+    (
         output::who::role_json(path, source, Some(&described)),
         human,
-    ))
+    )
 }
 
 /// `trustlint diff OLD NEW`.

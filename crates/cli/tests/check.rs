@@ -271,6 +271,72 @@ fn a_large_dump_gives_the_same_output_on_one_core_and_many() {
 }
 
 #[test]
+fn can_assume_and_who_can_assume_stream_a_dump_as_the_whole_document_would_print() {
+    // 5,000 roles: several batches of roles on one thread, one or two on more.
+    let dir = std::env::temp_dir().join(format!("trustlint-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = dump(5000);
+    std::fs::write(dir.join("auth.json"), &text).unwrap();
+    let run = |args: &[&str], threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_trustlint"))
+            .args(args)
+            .env("TRUSTLINT_THREADS", threads)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let issuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/AB3";
+    let can = [
+        "can-assume",
+        "auth.json",
+        "--issuer",
+        issuer,
+        "--sa",
+        "ns3/api",
+        "--format",
+        "json",
+    ];
+    let request = serde_json::json!({"issuer": issuer, "sub": "system:serviceaccount:ns3:api"});
+    let whole = trustlint_core::output::can_assume::run(
+        "auth.json",
+        &text,
+        &request,
+        trustlint_core::output::Offsets::LineColumn,
+    )
+    .unwrap();
+    let want = trustlint_core::output::pretty(&whole);
+    assert!(!whole["undecided"].as_array().unwrap().is_empty());
+    let who = ["who-can-assume", "auth.json", "--format", "json"];
+    let who_whole = trustlint_core::output::who::run("auth.json", &text, None).unwrap();
+    let who_want = trustlint_core::output::pretty(&who_whole);
+    for threads in ["1", "2", "3"] {
+        let out = run(&can, threads);
+        assert_eq!(out.status.code(), Some(1), "{threads} threads");
+        assert!(stdout(&out) == want, "can-assume, {threads} threads");
+        let out = run(&who, threads);
+        assert_eq!(out.status.code(), Some(0), "{threads} threads");
+        assert!(
+            stdout(&out) == who_want,
+            "who-can-assume, {threads} threads"
+        );
+    }
+    // The human forms list every role, in order.
+    let human = stdout(&run(&who[..2], "2"));
+    assert_eq!(human.matches("role `r").count(), 5000 - 52);
+    let first = human.find("role `r0`").unwrap();
+    let last = human.find("role `r4999`").unwrap();
+    assert!(first < last);
+    let human = stdout(&run(&can[..6], "2"));
+    assert!(human.starts_with("DENIED: role `r0`"), "{}", &human[..200]);
+    assert!(human.contains("DENIED: role `r4999`"));
+    // A role filter that matches nothing is an error, with nothing printed.
+    let none = run(&["who-can-assume", "auth.json", "--role", "nope"], "2");
+    assert_eq!(none.status.code(), Some(2));
+    assert!(none.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_file_over_the_size_cap_is_a_finding_and_is_not_read() {
     let dir = std::env::temp_dir().join(format!("trustlint-cap-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -185,10 +185,10 @@ pub fn summarize(
                 s.push_str(", for associations with session tags disabled");
             }
             for k in &region.keys {
-                if !k.key_lower.ends_with("/kubernetes-namespace")
-                    && !k.key_lower.ends_with("/kubernetes-service-account")
-                    && !(untagged && k.key_lower == "aws:tagkeys")
-                {
+                let hidden = k.key_lower.ends_with("/kubernetes-namespace")
+                    || k.key_lower.ends_with("/kubernetes-service-account")
+                    || (untagged && k.key_lower == "aws:tagkeys");
+                if !hidden {
                     s.push_str(&format!(", {}", describe_key(k)));
                 }
             }
