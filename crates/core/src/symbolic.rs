@@ -424,15 +424,21 @@ fn caller_regions(policy: &TrustPolicy, t: &Caller) -> Vec<Region> {
             .iter()
             .filter(|s| applies(s, t, action, Effect::Deny))
         {
-            let deny = Region::of_statement(s);
-            let mut next = Vec::new();
-            for r in &allowed {
-                next.extend(r.subtract(&deny));
-            }
-            allowed = next;
+            allowed = Region::subtract_from_each(&allowed, &Region::of_statement(s));
         }
         result = Some(match result {
             None => allowed,
+            Some(prev) if prev.len().saturating_mul(allowed.len()) > region::MAX_REGIONS => {
+                // Too many pairs: what the earlier actions admit, marked with this one.
+                prev.into_iter()
+                    .map(|mut r| {
+                        r.opaque.push(format!(
+                            "`{action}` is allowed too (too many regions to intersect exactly)"
+                        ));
+                        r
+                    })
+                    .collect()
+            }
             Some(prev) => {
                 let mut both = Vec::new();
                 for a in &prev {

@@ -207,11 +207,30 @@ impl Region {
     #[must_use]
     pub fn subtract(&self, other: &Region) -> Vec<Region> {
         self.subtract_exactly(other)
-            .unwrap_or_else(|_| vec![self.unless_denied(other, true)])
+            .unwrap_or_else(|_| vec![self.unless_denied(other, Why::TooComplex)])
+    }
+
+    /// `other` subtracted from each of `regions`. When the pieces would be more than
+    /// [`MAX_REGIONS`] (each subtraction can split a region once per key, so many `Deny`
+    /// statements multiply the pieces), the regions are kept whole instead, each marked with
+    /// what it should exclude: an over-approximation, never a smaller set.
+    #[must_use]
+    pub fn subtract_from_each(regions: &[Region], other: &Region) -> Vec<Region> {
+        let mut out = Vec::new();
+        for r in regions {
+            out.extend(r.subtract(other));
+            if out.len() > MAX_REGIONS {
+                return regions
+                    .iter()
+                    .map(|r| r.unless_denied(other, Why::TooMany))
+                    .collect();
+            }
+        }
+        out
     }
 
     /// `self`, marked with the conditions of `other` it should exclude.
-    fn unless_denied(&self, other: &Region, complex: bool) -> Region {
+    fn unless_denied(&self, other: &Region, why: Why) -> Region {
         let mut r = self.clone();
         let what = other
             .keys
@@ -225,8 +244,11 @@ impl Region {
         } else {
             what
         };
-        r.unless
-            .push(if complex { too_complex(&what) } else { what });
+        r.unless.push(match why {
+            Why::NotModelled => what,
+            Why::TooComplex => too_complex(&what),
+            Why::TooMany => format!("{what} (too many regions to subtract exactly)"),
+        });
         r
     }
 
@@ -237,7 +259,7 @@ impl Region {
             && other.unless.iter().all(|u| self.unless.contains(u));
         if !implied {
             // Not exactly subtractable: keep the region, marked with what it excludes.
-            return Ok(vec![self.unless_denied(other, false)]);
+            return Ok(vec![self.unless_denied(other, Why::NotModelled)]);
         }
         let mut out = Vec::new();
         let mut prefix = self.clone();
@@ -255,6 +277,21 @@ impl Region {
         }
         Ok(out)
     }
+}
+
+/// The most regions one principal's admitted set is split into; see
+/// [`Region::subtract_from_each`].
+pub const MAX_REGIONS: usize = 256;
+
+/// Why a subtraction was not made exactly.
+#[derive(Clone, Copy)]
+enum Why {
+    /// The subtracted region has conditions trustlint does not model.
+    NotModelled,
+    /// A string set would be too complex.
+    TooComplex,
+    /// The pieces would be more than [`MAX_REGIONS`].
+    TooMany,
 }
 
 /// How a key behaves for a kind of caller.
