@@ -134,7 +134,7 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> (Value, Strin
         .map(|n| format!("role `{n}` in "))
         .unwrap_or_default();
     human.push_str(&format!("{name}{path}\n"));
-    if source.parsed.iam_would_reject() {
+    if source.parsed.iam_would_reject() && source.parsed.policy.is_some() {
         human.push_str("  note: IAM would reject this document (run `trustlint check`); as written it would admit:\n");
     }
     let Some(described) = describe_source(source) else {
@@ -144,7 +144,10 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> (Value, Strin
                 "  undecided: the policy rests on values trustlint cannot resolve: {names}\n"
             ));
         } else {
-            human.push_str("  not a readable policy\n");
+            match source.parsed.findings.first() {
+                Some(f) => human.push_str(&format!("  not a readable policy: {}\n", f.message)),
+                None => human.push_str("  not a readable policy\n"),
+            }
         }
         return (output::who::role_json(path, source, None), human);
     };

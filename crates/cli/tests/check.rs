@@ -337,6 +337,46 @@ fn can_assume_and_who_can_assume_stream_a_dump_as_the_whole_document_would_print
 }
 
 #[test]
+fn a_policy_over_the_analysis_cap_is_reported_and_never_allowed() {
+    // 20,000 principals and actions: far over IAM's quota and trustlint's analysis cap.
+    let dir = std::env::temp_dir().join(format!("trustlint-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let principals: Vec<String> = (0..20_000)
+        .map(|i| format!("\"arn:aws:iam::{i:012}:root\""))
+        .collect();
+    let doc = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":[{}]}},"Action":["sts:AssumeRole"]}}]}}"#,
+        principals.join(",")
+    );
+    std::fs::write(dir.join("huge.json"), doc).unwrap();
+    let check = trustlint_in(&dir, &["check", "huge.json", "--format", "json"]);
+    assert_eq!(check.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&check)).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "TL009");
+    assert!(d["message"]
+        .as_str()
+        .unwrap()
+        .contains("does not analyse documents over 16384"));
+    assert_eq!(d["span"]["start"]["line"], 1);
+    let can = trustlint_in(
+        &dir,
+        &[
+            "can-assume",
+            "huge.json",
+            "--principal",
+            "arn:aws:iam::000000000007:root",
+        ],
+    );
+    assert_eq!(can.status.code(), Some(1));
+    assert!(stdout(&can).contains("IAM would reject this document"));
+    let who = trustlint_in(&dir, &["who-can-assume", "huge.json"]);
+    assert_eq!(who.status.code(), Some(0));
+    assert!(stdout(&who).contains("not a readable policy: the policy has"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_file_over_the_size_cap_is_a_finding_and_is_not_read() {
     let dir = std::env::temp_dir().join(format!("trustlint-cap-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

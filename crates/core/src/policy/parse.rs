@@ -16,6 +16,11 @@ use std::collections::{HashMap, HashSet};
 pub const DEFAULT_SIZE_QUOTA: usize = 2048;
 /// The largest quota AWS grants.
 pub const MAX_SIZE_QUOTA: usize = 4096;
+/// The largest policy trustlint builds a model of (non-whitespace characters): four times the
+/// largest quota. IAM stores no trust policy this large, and every analysis stays fast below it
+/// whatever the document holds (statements, principals, values, patterns); a larger document
+/// gets its `TL009` error and no model.
+pub const MAX_ANALYSED_SIZE: usize = 4 * MAX_SIZE_QUOTA;
 
 /// A policy document and the problems found in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -310,7 +315,9 @@ impl Cx<'_> {
         };
         self.duplicates(members, false, "element");
         self.unknown_keys(members, &TOP_KEYS, &STATEMENT_KEYS, "top-level");
-        self.size(node, text);
+        if self.size(node, text) {
+            return None;
+        }
 
         let version = Self::last(members, "Version").and_then(|m| self.version(&m.value));
         let language = match &version {
@@ -381,12 +388,19 @@ impl Cx<'_> {
         })
     }
 
-    fn size(&mut self, node: &Node, text: &str) {
+    /// Reports a document over the quota; whether it is too large to analyse.
+    fn size(&mut self, node: &Node, text: &str) -> bool {
         let Some(doc) = text.get(node.span.start..node.span.end) else {
-            return;
+            return false;
         };
         let count = non_whitespace_chars(doc);
-        let (severity, message, rejects) = if count > MAX_SIZE_QUOTA {
+        let (severity, message, rejects) = if count > MAX_ANALYSED_SIZE {
+            (
+                Severity::Error,
+                format!("the policy has {count} non-whitespace characters, more than the maximum role trust policy quota of {MAX_SIZE_QUOTA}; trustlint does not analyse documents over {MAX_ANALYSED_SIZE}"),
+                true,
+            )
+        } else if count > MAX_SIZE_QUOTA {
             (
                 Severity::Error,
                 format!("the policy has {count} non-whitespace characters, more than the maximum role trust policy quota of {MAX_SIZE_QUOTA}"),
@@ -399,7 +413,7 @@ impl Cx<'_> {
                 false,
             )
         } else {
-            return;
+            return false;
         };
         let help = if rejects {
             "split the trust into several roles, use a `StringLike` pattern for a whole namespace, or move the workloads to EKS Pod Identity: no quota goes above 4,096"
@@ -415,6 +429,7 @@ impl Cx<'_> {
         .with_help(help);
         f.iam_rejects = rejects;
         self.push(f);
+        count > MAX_ANALYSED_SIZE
     }
 
     fn version(&mut self, node: &Node) -> Option<Spanned<String>> {

@@ -192,4 +192,26 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].1, Severity::Warning);
     }
+
+    #[test]
+    fn a_document_over_the_analysis_cap_gets_no_model() {
+        // 61 characters per subject: 300 subjects are over 16,384 non-whitespace characters.
+        let over = policy_with(300);
+        let parsed = crate::policy::parse_policy(over.as_bytes());
+        assert!(parsed.policy.is_none());
+        let f = findings(&over);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].1, Severity::Error);
+        assert!(
+            f[0].2.contains("does not analyse documents over 16384"),
+            "{}",
+            f[0].2
+        );
+        assert!(f[0].3, "IAM rejects it too");
+        // Just under the cap it is still analysed (and still rejected by IAM).
+        let under = policy_with(200);
+        let parsed = crate::policy::parse_policy(under.as_bytes());
+        assert!(parsed.policy.is_some());
+        assert!(parsed.iam_would_reject());
+    }
 }
