@@ -77,18 +77,17 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        // `match_indices` on a `char` searches with `memchr`.
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let mut chars_at = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
         let mut count = 0;
         for chunk in bytes.chunks(CHECKPOINT) {
             chars_at.push(count);
-            count += chunk.iter().filter(|&&b| starts_char(b)).count();
+            // Branch-free, so that it vectorises.
+            count += chunk
+                .iter()
+                .map(|&b| usize::from(starts_char(b)))
+                .sum::<usize>();
         }
         chars_at.push(count);
         Self {

@@ -137,7 +137,7 @@ pub fn document(undecided: &[Finding], results: Vec<Value>) -> Value {
     json!({
         "schema": 1,
         "undecided": undecided.iter().map(|f| f.message.clone()).collect::<Vec<_>>(),
-        "results": results,
+        "results": Value::Array(results),
     })
 }
 

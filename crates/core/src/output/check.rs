@@ -70,7 +70,7 @@ pub fn document(files: &[CheckedFile<'_>], offsets: Offsets) -> Value {
     json!({
         "schema": 1,
         "tool": {"name": "trustlint", "version": VERSION},
-        "diagnostics": diagnostics,
+        "diagnostics": Value::Array(diagnostics),
         "summary": {"files": files.len(), "policies": files.iter().map(|f| f.report.policies).sum::<usize>(),
                     "error": count(Severity::Error), "warning": count(Severity::Warning),
                     "info": count(Severity::Info)},

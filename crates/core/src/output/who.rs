@@ -200,7 +200,7 @@ fn principals_empty(described: Option<&[Described]>) -> bool {
 /// The document.
 #[must_use]
 pub fn document(results: Vec<Value>) -> Value {
-    json!({"schema": 1, "results": results})
+    json!({"schema": 1, "results": Value::Array(results)})
 }
 
 /// Describe every role of a text (or only `role`), as `trustlint who-can-assume --format json`
