@@ -95,6 +95,64 @@ pub fn authorization_details(seed: u64, roles: usize) -> String {
     out
 }
 
+/// `terraform show -json` output of a plan that creates `roles` roles (`aws_iam_role` resources
+/// whose `assume_role_policy` is the policy of [`policy`], as a JSON string, known at plan time).
+#[must_use]
+pub fn terraform_plan(seed: u64, roles: usize) -> String {
+    let resource = |i: usize, change: bool| {
+        let role = Role::generate(seed, i);
+        let mut document = String::new();
+        role.document.write(&mut document, 0);
+        let address = format!("aws_iam_role.r{i}");
+        let values = o([
+            ("assume_role_policy", s(document)),
+            ("name", s(role.name)),
+            ("path", s(role.path)),
+        ]);
+        let mut members = vec![
+            ("address".to_owned(), s(address)),
+            ("mode".to_owned(), s("managed")),
+            ("type".to_owned(), s("aws_iam_role")),
+            ("name".to_owned(), s(format!("r{i}"))),
+        ];
+        if change {
+            members.push((
+                "change".to_owned(),
+                o([
+                    ("actions", J::A(vec![s("create")])),
+                    ("after", values),
+                    ("after_unknown", o::<&str>([])),
+                ]),
+            ));
+        } else {
+            members.push(("values".to_owned(), values));
+        }
+        J::O(members)
+    };
+    let plan = o([
+        ("format_version", s("1.2")),
+        ("terraform_version", s("1.11.4")),
+        (
+            "planned_values",
+            o([(
+                "root_module",
+                o([(
+                    "resources",
+                    J::A((0..roles).map(|i| resource(i, false)).collect()),
+                )]),
+            )]),
+        ),
+        (
+            "resource_changes",
+            J::A((0..roles).map(|i| resource(i, true)).collect()),
+        ),
+    ]);
+    let mut out = String::with_capacity(roles.saturating_mul(3000) + 256);
+    plan.write(&mut out, 0);
+    out.push('\n');
+    out
+}
+
 /// SplitMix64: tiny, fast and good enough to pick realistic names.
 #[derive(Debug, Clone)]
 struct Rng(u64);
@@ -687,6 +745,28 @@ mod tests {
             let alone: serde_json::Value = serde_json::from_str(&policy(7, i)).unwrap();
             assert_eq!(from_details, alone, "role {i}");
         }
+    }
+
+    #[test]
+    fn a_plan_holds_the_same_policies_and_reads_as_a_terraform_plan() {
+        let plan = terraform_plan(7, 30);
+        assert_eq!(plan, terraform_plan(7, 30));
+        let input = read_input(plan.as_bytes());
+        assert_eq!(input.kind, InputKind::TerraformPlan);
+        assert_eq!(input.policies.len(), 30);
+        for (i, source) in input.policies.iter().enumerate() {
+            let mine = source.parsed.policy.as_ref().expect("a policy");
+            let alone = parse_policy(policy(7, i).as_bytes()).policy.unwrap();
+            assert_eq!(mine.statements.len(), alone.statements.len(), "role {i}");
+            assert_eq!(
+                source.name.as_deref(),
+                Some(format!("aws_iam_role.r{i}").as_str())
+            );
+        }
+        // The bench role answers the bench query.
+        let query = bench_query();
+        let answer = query.answer_source(&input.policies[BENCH_ROLE]).unwrap();
+        assert_eq!(answer.decision, Decision::Allow);
     }
 
     #[test]
