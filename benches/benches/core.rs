@@ -1,4 +1,5 @@
-//! Benchmarks of trustlint-core: parsing, evaluation and `can-assume` over 100,000 roles.
+//! Benchmarks of trustlint-core: parsing, evaluation, `can-assume` over 100,000 roles, and the
+//! rules on a policy with many wildcard subject patterns.
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/target-bench cargo bench -p trustlint-benches
@@ -150,12 +151,42 @@ fn can_assume_100k(c: &mut Criterion) {
     group.finish();
 }
 
+/// `check` (every rule) on one policy with `n` wildcard `:sub` patterns of one provider, the
+/// case where TL402 used to build the admitted set once per pattern and namespace.
+fn lint_wildcards(c: &mut Criterion) {
+    use trustlint_core::check::{check, CheckOptions};
+    let issuer = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+    let doc = |n: usize| {
+        let subs: Vec<String> = (0..n)
+            .map(|i| format!("\"system:serviceaccount:*-{i}\""))
+            .collect();
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/{issuer}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{issuer}:aud":"sts.amazonaws.com"}},"StringLike":{{"{issuer}:sub":[{}]}}}}}}]}}"#,
+            subs.join(",")
+        )
+    };
+    let options = CheckOptions::default();
+    let mut group = c.benchmark_group("lint_wildcards");
+    for n in [1, 5, 20] {
+        let text = doc(n);
+        let report = check(text.as_bytes(), &options);
+        assert!(
+            report.findings.iter().any(|f| f.finding.code == "TL402"),
+            "{n} patterns reach kube-system"
+        );
+        group.bench_function(format!("check/{n}_patterns"), |b| {
+            b.iter(|| check(black_box(text.as_bytes()), &options));
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    targets = parse, evaluate, can_assume_100k
+    targets = parse, evaluate, can_assume_100k, lint_wildcards
 }
 criterion_main!(benches);
