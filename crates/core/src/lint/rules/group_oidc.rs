@@ -21,6 +21,31 @@ pub(crate) const WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
 /// The prefix of every Kubernetes service-account subject.
 pub(crate) const SA_PREFIX: &str = "system:serviceaccount:";
 
+/// Two namespaces made of characters no policy value uses: a set that admits them admits "any
+/// other namespace" (TL204, TL206).
+pub(crate) const FRESH_NAMESPACES: [&str; 2] = ["qzx0", "zq9x"];
+
+/// The union of the `:sub` sets (`key_lower`: the lower-cased `:sub` key) of the admitted
+/// `regions`; `None` when a region leaves the subject unconstrained, or, with `all_exact`, when
+/// a region is inexact (inexact regions are skipped otherwise), or when the union is too complex.
+pub(crate) fn subject_set(
+    regions: &[crate::symbolic::Region],
+    key_lower: &str,
+    all_exact: bool,
+) -> Option<crate::algebra::StringSet> {
+    let mut subjects = crate::algebra::StringSet::empty();
+    for r in regions {
+        if !r.is_exact() {
+            if all_exact {
+                return None;
+            }
+            continue;
+        }
+        subjects = subjects.union(&r.key(key_lower)?.present).ok()?;
+    }
+    Some(subjects)
+}
+
 /// Whether the statement's `Action`/`NotAction` admits `sts:AssumeRoleWithWebIdentity` (a
 /// statement without it never applies to an OIDC caller, SEMANTICS.md §2.3).
 pub(crate) fn allows_web_identity(statement: &Statement) -> bool {

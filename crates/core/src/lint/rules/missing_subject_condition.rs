@@ -133,7 +133,6 @@ impl Rule for MissingSubjectCondition {
 /// write the subject condition). Decided on the admitted set; anything inexact counts as not
 /// confined.
 fn confined_by_deny(cx: &LintContext<'_>, prefix: &str, principal: &str) -> bool {
-    use crate::algebra::StringSet;
     use crate::policy::Effect;
     use crate::symbolic::{admitted_to, PrincipalClass};
     let key = format!("{}:sub", prefix.to_ascii_lowercase());
@@ -145,20 +144,17 @@ fn confined_by_deny(cx: &LintContext<'_>, prefix: &str, principal: &str) -> bool
         return false;
     }
     let regions = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal);
-    let mut subjects = StringSet::empty();
-    for r in &regions {
-        let Some(k) = r.key(&key).filter(|_| r.is_exact()) else {
-            return false;
-        };
-        match subjects.union(&k.present) {
-            Ok(u) => subjects = u,
-            Err(_) => return false,
-        }
-    }
+    let Some(subjects) = super::group_oidc::subject_set(&regions, &key, true) else {
+        return false;
+    };
     // Subjects made of characters no policy value uses stand for "any other subject".
-    ["system:serviceaccount:qzx0:zq9x", "qzx0zq9x"]
-        .iter()
-        .all(|fresh| !subjects.contains(fresh))
+    let [a, b] = super::group_oidc::FRESH_NAMESPACES;
+    [
+        format!("{}{a}:{b}", super::group_oidc::SA_PREFIX),
+        format!("{a}{b}"),
+    ]
+    .iter()
+    .all(|fresh| !subjects.contains(fresh))
 }
 
 #[cfg(test)]

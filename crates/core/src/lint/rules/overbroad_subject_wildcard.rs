@@ -202,17 +202,19 @@ fn every_namespace_witness(cx: &LintContext<'_>, prefix: &str, principal: &str) 
     use crate::symbolic::{admitted_to, PrincipalClass};
     let regions = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal);
     let key = format!("{}:sub", prefix.to_ascii_lowercase());
-    let mut subjects = StringSet::empty();
-    for r in regions.iter().filter(|r| r.is_exact()) {
-        let k = r.key(&key)?;
-        subjects = subjects.union(&k.present).ok()?;
-    }
-    // Two namespaces made of characters no policy value uses stand for "any other namespace".
-    let fresh = ["qzx0", "zq9x"];
+    let subjects = super::group_oidc::subject_set(&regions, &key, false)?;
+    // Any service account of each namespace made of characters no policy value uses: they
+    // stand for "any other namespace".
+    static PROBES: std::sync::OnceLock<Vec<StringSet>> = std::sync::OnceLock::new();
+    let probes = PROBES.get_or_init(|| {
+        super::group_oidc::FRESH_NAMESPACES
+            .iter()
+            .filter_map(|ns| StringSet::like_wild(&format!("{SA_PREFIX}{ns}:?*")).ok())
+            .collect()
+    });
     let mut witness = None;
-    for ns in fresh {
-        let probe = StringSet::like_wild(&format!("system:serviceaccount:{ns}:?*")).ok()?;
-        witness = Some(subjects.intersect(&probe).ok()?.shortest_witness()?);
+    for probe in probes {
+        witness = Some(subjects.intersect(probe).ok()?.shortest_witness()?);
     }
     witness
 }
