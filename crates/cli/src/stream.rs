@@ -125,17 +125,17 @@ impl<W: Write> ArrayDocument<W> {
                 indent
             }
         };
+        // Every line indented (JSON text has no raw newline inside a string), in one write.
         let pad = " ".repeat(indent);
-        let mut lines = text.split('\n');
-        if let Some(first) = lines.next() {
-            self.write(&pad);
-            self.write(first);
+        let mut out = String::with_capacity(text.len() + text.len() / 8 + indent);
+        for (n, line) in text.split('\n').enumerate() {
+            if n > 0 {
+                out.push('\n');
+            }
+            out.push_str(&pad);
+            out.push_str(line);
         }
-        for line in lines {
-            self.write("\n");
-            self.write(&pad);
-            self.write(line);
-        }
+        self.write(&out);
     }
 
     /// Writes the rest of `document` (its array at `key`, whose content is ignored), or the

@@ -78,7 +78,8 @@ pub fn who(args: &WhoArgs) -> Result<Exit, String> {
     let role = args.role.as_deref();
     let many = prepared.input.policies.len() + prepared.roles.len() > 1;
     let keep = |p: &PolicySource| role.is_none_or(|r| p.answers_to(r));
-    let describe = |s: &PolicySource| describe_role(&path, s, many);
+    let format = args.format;
+    let describe = |s: &PolicySource| describe_role(&path, s, many, format);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut results = 0usize;
     let threads = crate::check::threads();
@@ -125,8 +126,29 @@ pub fn who(args: &WhoArgs) -> Result<Exit, String> {
     Ok(Exit::Success)
 }
 
-/// One role's admitted sets, as JSON and as text.
-fn describe_role(path: &str, source: &PolicySource, many: bool) -> (Value, String) {
+/// One role's admitted sets, as JSON (`Null` for the human format) and as text (empty for
+/// JSON).
+fn describe_role(path: &str, source: &PolicySource, many: bool, format: Format) -> (Value, String) {
+    let described = describe_source(source);
+    match format {
+        Format::Json => (
+            output::who::role_json(path, source, described.as_deref()),
+            String::new(),
+        ),
+        Format::Human => (
+            Value::Null,
+            human_text(path, source, many, described.as_deref()),
+        ),
+    }
+}
+
+/// One role's admitted sets in words.
+fn human_text(
+    path: &str,
+    source: &PolicySource,
+    many: bool,
+    described: Option<&[output::who::Described]>,
+) -> String {
     let mut human = String::new();
     let name = source
         .name
@@ -137,7 +159,7 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> (Value, Strin
     if source.parsed.iam_would_reject() && source.parsed.policy.is_some() {
         human.push_str("  note: IAM would reject this document (run `trustlint check`); as written it would admit:\n");
     }
-    let Some(described) = describe_source(source) else {
+    let Some(described) = described else {
         if source.has_unknowns() {
             let names = unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
             human.push_str(&format!(
@@ -149,7 +171,7 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> (Value, Strin
                 None => human.push_str("  not a readable policy\n"),
             }
         }
-        return (output::who::role_json(path, source, None), human);
+        return human;
     };
     let unknown_names = unknown::names(&source.unknowns.iter().collect::<Vec<_>>());
     if described.is_empty() && source.has_unknowns() {
@@ -159,7 +181,7 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> (Value, Strin
     } else if described.is_empty() {
         human.push_str("  nobody: no statement allows any principal\n");
     }
-    for d in &described {
+    for d in described {
         let a = &d.admitted;
         human.push_str(&format!("  {} {}\n", a.class.as_str(), d.shown));
         if d.unknown {
@@ -187,10 +209,7 @@ fn describe_role(path: &str, source: &PolicySource, many: bool) -> (Value, Strin
             }
         }
     }
-    (
-        output::who::role_json(path, source, Some(&described)),
-        human,
-    )
+    human
 }
 
 /// `trustlint diff OLD NEW`.
