@@ -115,19 +115,21 @@ impl Rule for MalformedSubject {
                     continue;
                 }
                 let conditions = loose_claim_conditions(statement, &provider, "sub");
-                // Whether some value already admits GitHub's immutable subjects.
-                let covers_immutable = conditions.iter().any(|c| {
-                    c.operator.is_some_and(|op| {
-                        c.values.iter().any(|v| {
-                            ValuePattern::of(v, op).is_some_and(|p| {
-                                matches!(
-                                    github_immutable_grammar().check(&p.items),
-                                    Verdict::Matches(_)
-                                )
+                // Whether some value already admits GitHub's immutable subjects (asked of
+                // GitHub issuers only).
+                let covers_immutable = github
+                    && conditions.iter().any(|c| {
+                        c.operator.is_some_and(|op| {
+                            c.values.iter().any(|v| {
+                                ValuePattern::of(v, op).is_some_and(|p| {
+                                    matches!(
+                                        github_immutable_grammar().check(&p.items),
+                                        Verdict::Matches(_)
+                                    )
+                                })
                             })
                         })
-                    })
-                });
+                    });
                 for condition in conditions {
                     let Some(op) = condition.operator else {
                         continue;
