@@ -474,16 +474,15 @@ fn irsa_statement(issuer: &str, subjects: Vec<String>) -> J {
 
 /// IRSA with a namespace wildcard: `StringLike` on `:sub`, `StringEquals` on `:aud`.
 fn irsa_pattern_statement(issuer: &str, ns: &str) -> J {
+    irsa_like_statement(issuer, &format!("system:serviceaccount:{ns}:*"))
+}
+
+/// IRSA with `StringLike` on `:sub` and `StringEquals` on `:aud`.
+fn irsa_like_statement(issuer: &str, pattern: &str) -> J {
     web_identity_statement(
         issuer,
         o([
-            (
-                "StringLike",
-                o([(
-                    format!("{issuer}:sub"),
-                    s(format!("system:serviceaccount:{ns}:*")),
-                )]),
-            ),
+            ("StringLike", o([(format!("{issuer}:sub"), s(pattern))])),
             (
                 "StringEquals",
                 o([(format!("{issuer}:aud"), s("sts.amazonaws.com"))]),
@@ -533,7 +532,32 @@ impl Role {
                         r.below(EKS_CLUSTERS)
                     },
                 );
-                let mut statements = vec![irsa_statement(&cluster.issuer, vec![subject(ns, sa)])];
+                let issuer = &cluster.issuer;
+                // One role in ten of this kind has a real mistake (never the benchmark role).
+                let mistake = (i != BENCH_ROLE && r.chance(10)).then(|| r.below(4));
+                let first = match mistake {
+                    // `/` for `:` between namespace and name: matches no token (TL207).
+                    Some(0) => {
+                        irsa_statement(issuer, vec![format!("system:serviceaccount:{ns}/{sa}")])
+                    }
+                    // A wildcard under `StringEquals`: literal, matches no token (TL203).
+                    Some(1) => {
+                        irsa_statement(issuer, vec![format!("system:serviceaccount:{ns}:*")])
+                    }
+                    // No `:aud` condition (TL202).
+                    Some(2) => web_identity_statement(
+                        issuer,
+                        o([(
+                            "StringEquals",
+                            o([(format!("{issuer}:sub"), s(subject(ns, sa)))]),
+                        )]),
+                        None,
+                    ),
+                    // Every service account of the cluster (TL206).
+                    Some(_) => irsa_like_statement(issuer, "system:serviceaccount:*"),
+                    None => irsa_statement(issuer, vec![subject(ns, sa)]),
+                };
+                let mut statements = vec![first];
                 if i != BENCH_ROLE && r.chance(12) {
                     // The same workload in a second cluster (blue/green, multi-region).
                     let other = Cluster::eks(seed, r.below(EKS_CLUSTERS));
@@ -767,6 +791,28 @@ mod tests {
         let query = bench_query();
         let answer = query.answer_source(&input.policies[BENCH_ROLE]).unwrap();
         assert_eq!(answer.decision, Decision::Allow);
+    }
+
+    #[test]
+    fn a_share_of_the_roles_has_real_mistakes() {
+        use trustlint_core::check::{check, CheckOptions};
+        let details = authorization_details(1, 2_000);
+        let report = check(details.as_bytes(), &CheckOptions::default());
+        let errors = |code: &str| {
+            report
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.finding.code == code
+                        && f.finding.severity == trustlint_core::diagnostic::Severity::Error
+                })
+                .count()
+        };
+        // About one role in forty for each kind of mistake.
+        for code in ["TL203", "TL206", "TL207"] {
+            let n = errors(code);
+            assert!((10..=120).contains(&n), "{code}: {n} errors in 2,000 roles");
+        }
     }
 
     #[test]
