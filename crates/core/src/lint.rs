@@ -10,8 +10,8 @@ mod rule;
 pub mod rules;
 
 pub use context::{
-    claim_conditions, is_effective, oidc_providers, split_claim, trusts_service, Cluster,
-    LintConfig, LintContext, OidcProvider,
+    claim_conditions, is_effective, oidc_providers, split_claim, trusts_service, AdmittedSets,
+    Cluster, LintConfig, LintContext, OidcProvider,
 };
 pub use registry::{rule_by_code, RULES};
 pub use rule::{Category, Rule, RuleMeta};

@@ -71,6 +71,39 @@ pub struct LintContext<'a> {
     pub config: &'a LintConfig,
     /// The account the role lives in, when the input says.
     pub role_account: Option<&'a str>,
+    /// What the policy admits, computed once and shared by the rules that decide on it.
+    pub admitted: &'a AdmittedSets,
+}
+
+/// The web-identity regions admitted to each OIDC provider of one policy
+/// ([`crate::symbolic::admitted_to`]), computed on first use and shared by the rules that
+/// decide breadth on the admitted set (TL204, TL206, TL402). Use one per policy.
+#[derive(Debug, Default)]
+pub struct AdmittedSets(
+    std::cell::RefCell<Vec<(String, std::rc::Rc<Vec<crate::symbolic::Region>>)>>,
+);
+
+impl AdmittedSets {
+    /// The regions `policy` admits to the web-identity principal `principal`.
+    #[must_use]
+    pub fn web_identity(
+        &self,
+        policy: &TrustPolicy,
+        principal: &str,
+    ) -> std::rc::Rc<Vec<crate::symbolic::Region>> {
+        if let Some((_, r)) = self.0.borrow().iter().find(|(p, _)| p == principal) {
+            return std::rc::Rc::clone(r);
+        }
+        let regions = std::rc::Rc::new(crate::symbolic::admitted_to(
+            policy,
+            crate::symbolic::PrincipalClass::WebIdentity,
+            principal,
+        ));
+        self.0
+            .borrow_mut()
+            .push((principal.to_owned(), std::rc::Rc::clone(&regions)));
+        regions
+    }
 }
 
 /// A `Federated` principal that names an IAM OIDC provider.

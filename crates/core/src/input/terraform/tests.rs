@@ -57,11 +57,13 @@ fn lints(source: &PolicySource, file: &str) -> Vec<Finding> {
     let Some(policy) = &source.parsed.policy else {
         return Vec::new();
     };
+    let admitted = crate::lint::AdmittedSets::default();
     let cx = LintContext {
         policy,
         text: source.text(file),
         config: &config,
         role_account: source.account.as_deref(),
+        admitted: &admitted,
     };
     lint::lint(&cx, |_| true)
         .into_iter()

@@ -134,7 +134,6 @@ impl Rule for MissingSubjectCondition {
 /// confined.
 fn confined_by_deny(cx: &LintContext<'_>, prefix: &str, principal: &str) -> bool {
     use crate::policy::Effect;
-    use crate::symbolic::{admitted_to, PrincipalClass};
     let key = format!("{}:sub", prefix.to_ascii_lowercase());
     let deny_on_subject = cx.policy.statements.iter().any(|s| {
         s.effect.as_ref().is_some_and(|e| e.value == Effect::Deny)
@@ -143,7 +142,7 @@ fn confined_by_deny(cx: &LintContext<'_>, prefix: &str, principal: &str) -> bool
     if !deny_on_subject {
         return false;
     }
-    let regions = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal);
+    let regions = cx.admitted.web_identity(cx.policy, principal);
     let Some(subjects) = super::group_oidc::subject_set(&regions, &key, true) else {
         return false;
     };

@@ -199,8 +199,7 @@ impl OverbroadSubjectWildcard {
 /// namespace (exact regions only; regions without a `:sub` constraint are TL204's).
 fn every_namespace_witness(cx: &LintContext<'_>, prefix: &str, principal: &str) -> Option<String> {
     use crate::algebra::StringSet;
-    use crate::symbolic::{admitted_to, PrincipalClass};
-    let regions = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal);
+    let regions = cx.admitted.web_identity(cx.policy, principal);
     let key = format!("{}:sub", prefix.to_ascii_lowercase());
     let subjects = super::group_oidc::subject_set(&regions, &key, false)?;
     // Any service account of each namespace made of characters no policy value uses: they

@@ -165,7 +165,6 @@ fn wildcard_witness(pattern: &[PatChar], ns: &str) -> Option<String> {
 /// per the evaluator.
 fn statement_admits(
     cx: &LintContext<'_>,
-    admitted: &mut Admitted,
     statement: &Statement,
     provider: &OidcProvider<'_>,
     condition: &Condition,
@@ -192,7 +191,7 @@ fn statement_admits(
         .zip(&trace.conditions)
         .filter(|(c, _)| c.key_lower == condition.key_lower)
         .all(|(_, outcome)| outcome.matched);
-    statement_admits && policy_admits(cx, admitted, provider, &condition.key_lower, subject)
+    statement_admits && policy_admits(cx, provider, &condition.key_lower, subject)
 }
 
 /// Whether the whole policy (every statement, `Deny` statements subtracted) admits the subject
@@ -201,35 +200,14 @@ fn statement_admits(
 /// modelled, or too complex) is treated as admitting (the finding stays).
 fn policy_admits(
     cx: &LintContext<'_>,
-    admitted: &mut Admitted,
     provider: &OidcProvider<'_>,
     key_lower: &str,
     subject: &str,
 ) -> bool {
-    admitted
-        .regions(cx, &provider.entry.value)
+    cx.admitted
+        .web_identity(cx.policy, &provider.entry.value)
         .iter()
         .any(|r| !r.is_exact() || r.key(key_lower).is_none_or(|k| k.present.contains(subject)))
-}
-
-/// The admitted regions of each provider, built once per policy. The set depends only on the
-/// policy and the provider, not on the pattern asked about.
-#[derive(Default)]
-struct Admitted(Vec<(String, Vec<crate::symbolic::Region>)>);
-
-impl Admitted {
-    fn regions(&mut self, cx: &LintContext<'_>, principal: &str) -> &[crate::symbolic::Region] {
-        use crate::symbolic::{admitted_to, PrincipalClass};
-        let at = match self.0.iter().position(|(p, _)| p == principal) {
-            Some(at) => at,
-            None => {
-                let built = admitted_to(cx.policy, PrincipalClass::WebIdentity, principal);
-                self.0.push((principal.to_owned(), built));
-                self.0.len() - 1
-            }
-        };
-        self.0.get(at).map_or(&[], |(_, r)| r.as_slice())
-    }
 }
 
 /// The protected namespaces for an issuer: those of its configured cluster, else the
@@ -255,7 +233,6 @@ impl Rule for ProtectedNamespace {
     }
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-        let mut admitted = Admitted::default();
         for statement in cx.allow_statements() {
             for provider in oidc_providers(statement) {
                 if !looks_like_kubernetes_issuer(statement, provider.prefix)
@@ -287,14 +264,7 @@ impl Rule for ProtectedNamespace {
                             let Some(subject) = wildcard_witness(&pattern, ns) else {
                                 continue;
                             };
-                            if !statement_admits(
-                                cx,
-                                &mut admitted,
-                                statement,
-                                &provider,
-                                condition,
-                                &subject,
-                            ) {
+                            if !statement_admits(cx, statement, &provider, condition, &subject) {
                                 continue;
                             }
                             reached.push(ns);
