@@ -16,7 +16,7 @@ mod region;
 
 pub use describe::{confirms, example, summarize, Example, Summary};
 pub use diff::{diff, Change, Direction};
-pub use region::{KeySet, Region};
+pub use region::{KeySet, Region, MAX_REGIONS};
 
 use crate::eval::{principal_matches, RequestPrincipal};
 use crate::identity::{
