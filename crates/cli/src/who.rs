@@ -248,7 +248,9 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, String> {
     if changes.is_empty() && compared.undecided.is_empty() {
         human.push_str("no change in who can assume the role\n");
     }
-    let is_widened = changes.iter().any(|c| c.direction == Direction::Widened);
+    // A pair trustlint could not compare is not shown to admit nothing new: the gate fails.
+    let is_widened =
+        changes.iter().any(|c| c.direction == Direction::Widened) || !compared.undecided.is_empty();
     match args.format {
         Format::Json => crate::print(&output::pretty(&output::diff::document(&compared))),
         Format::Human => crate::print(&human),

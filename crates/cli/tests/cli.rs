@@ -423,6 +423,17 @@ fn diff_is_a_no_new_access_gate() {
 }
 
 #[test]
+fn diff_fails_the_gate_on_a_role_it_cannot_compare() {
+    // The plan's role has a trust policy known only after apply: not shown to admit nothing new.
+    let plan = "examples/terraform/plan.json";
+    let out = trustlint(&["diff", plan, plan, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert!(v["widened"].as_array().unwrap().is_empty());
+    assert_eq!(v["undecided"][0], "aws_iam_role.ci_deploy");
+}
+
+#[test]
 fn who_can_assume_and_diff_on_every_shared_corpus_case() {
     let dir = shared_corpus();
     let mut n = 0;
