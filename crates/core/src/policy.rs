@@ -5,7 +5,7 @@ pub mod parse;
 mod write;
 
 pub use operator::{BaseOperator, Operator, OperatorFamily, SetQualifier};
-pub use parse::{parse_policy, parse_policy_node, ParsedPolicy};
+pub use parse::{parse_policy, parse_policy_node, ParsedPolicy, MAX_ANALYSED_SIZE};
 
 use crate::matching::{LikePattern, Template};
 use crate::source::Span;

@@ -433,7 +433,8 @@ fn caller_regions(policy: &TrustPolicy, t: &Caller) -> Vec<Region> {
                 prev.into_iter()
                     .map(|mut r| {
                         r.opaque.push(format!(
-                            "`{action}` is allowed too (too many regions to intersect exactly)"
+                            "`{action}` is allowed too {} intersect exactly)",
+                            region::TOO_MANY
                         ));
                         r
                     })

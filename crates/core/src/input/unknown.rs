@@ -124,7 +124,11 @@ const STRUCTURAL: [&str; 8] = [
 /// `unknowns` all point into the rendered text).
 ///
 /// - a finding at or labelled at an unknown is dropped;
-/// - TL001 (the text is not JSON) and TL009 (size) are dropped when there is any unknown;
+/// - TL001 (the text is not JSON) and TL009 (size) are dropped when there is any unknown,
+///   except a TL009 that left no model (a document over the analysis cap,
+///   [`crate::policy::MAX_ANALYSED_SIZE`]): placeholders are a few characters each, so such a
+///   document is far over IAM's quota whatever the values, and without the finding nothing would
+///   say why it was not checked;
 /// - TL004 and TL011 are dropped when `Version` is unknown;
 /// - any other finding of a non-structural check is dropped when it (or a label) lies in a
 ///   statement that holds an unknown, or lies in no statement while the policy holds an unknown.
@@ -165,6 +169,7 @@ pub fn filter_findings(
                 return false;
             }
             match f.code {
+                "TL009" if policy.is_none() => true,
                 "TL001" | "TL009" => false,
                 "TL004" | "TL011" if version_unknown => false,
                 c if STRUCTURAL.contains(&c) => true,
@@ -235,6 +240,31 @@ pub fn names(group: &[&Unknown]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_over_the_analysis_cap_keeps_its_size_error() {
+        let size = Finding::new(
+            crate::diagnostic::code::TRUST_POLICY_TOO_LARGE,
+            Severity::Error,
+            Span::new(0, 1),
+            "the policy has 20000 non-whitespace characters".to_owned(),
+        );
+        let unknowns = [Unknown {
+            span: Span::new(40, 48),
+            file_span: Span::new(400, 410),
+            description: "!Ref Account".to_owned(),
+        }];
+        // No model (over the cap): the finding stays.
+        assert_eq!(
+            filter_findings(vec![size.clone()], None, &unknowns).len(),
+            1
+        );
+        // With a model, the size rests on the unknown values: dropped.
+        let policy = crate::policy::parse_policy(br#"{"Version":"2012-10-17","Statement":[]}"#)
+            .policy
+            .unwrap();
+        assert!(filter_findings(vec![size], Some(&policy), &unknowns).is_empty());
+    }
 
     #[test]
     fn placeholders_are_found_and_shown() {

@@ -299,4 +299,30 @@ mod tests {
         // And the gate still answers, quickly, against the policy without the Denies.
         assert!(!diff(&p, &policy(&allow)).0.is_empty());
     }
+
+    #[test]
+    fn a_change_behind_the_region_cap_is_still_a_widening() {
+        // Found in review: both sides hit the cap on intersecting the `sts:AssumeRole` and
+        // `sts:TagSession` regions of Pod Identity, leaving the same marker text; the narrower
+        // `sts:TagSession` Deny of NEW must still show as widened.
+        let keys = |n: usize| {
+            (b'a'..)
+                .take(n)
+                .map(|c| format!(r#""x:{}":"v""#, char::from(c)))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let allow = r#"{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}"#;
+        let deny = |action: &str, n: usize| {
+            format!(
+                r#"{{"Effect":"Deny","Principal":"*","Action":"{action}","Condition":{{"StringEquals":{{{}}}}}}}"#,
+                keys(n)
+            )
+        };
+        let d1 = deny("sts:AssumeRole", 17);
+        let old = policy(&format!("{allow},{d1},{}", deny("sts:TagSession", 16)));
+        let new = policy(&format!("{allow},{d1},{}", deny("sts:TagSession", 17)));
+        let (widened, _) = diff(&old, &new);
+        assert!(!widened.is_empty(), "the gate must not say no change");
+    }
 }

@@ -247,7 +247,7 @@ impl Region {
         r.unless.push(match why {
             Why::NotModelled => what,
             Why::TooComplex => too_complex(&what),
-            Why::TooMany => format!("{what} (too many regions to subtract exactly)"),
+            Why::TooMany => format!("{what} {TOO_MANY} subtract exactly)"),
         });
         r
     }
@@ -255,8 +255,16 @@ impl Region {
     fn subtract_exactly(&self, other: &Region) -> Result<Vec<Region>, TooComplex> {
         // When every condition `other` does not model is also one of ours, every request in
         // `self` satisfies them, and the subtraction on the modelled keys is exact.
-        let implied = other.opaque.iter().all(|o| self.opaque.contains(o))
-            && other.unless.iter().all(|u| self.unless.contains(u));
+        // Markers of an approximation stand for something their text does not pin down (which
+        // regions were left whole, which statements of *that* policy): never taken as implied.
+        let implied = other
+            .opaque
+            .iter()
+            .all(|o| self.opaque.contains(o) && !is_approximation(o))
+            && other
+                .unless
+                .iter()
+                .all(|u| self.unless.contains(u) && !is_approximation(u));
         if !implied {
             // Not exactly subtractable: keep the region, marked with what it excludes.
             return Ok(vec![self.unless_denied(other, Why::NotModelled)]);
@@ -496,17 +504,34 @@ fn escape_like(text: &str) -> String {
 
 /// `` `key` in `a` or `b` `` for messages.
 fn describe_key(k: &KeySet) -> String {
-    format!(
-        "`{}` in {}",
-        k.key,
-        describe_patterns(&k.include, &k.exclude)
-    )
+    if k.present.is_empty() {
+        return format!("`{}` absent", k.key);
+    }
+    let values = describe_patterns(&k.include, &k.exclude);
+    if k.absent {
+        format!("`{}` absent or in {values}", k.key)
+    } else {
+        format!("`{}` in {values}", k.key)
+    }
+}
+
+/// The start of the text that marks an approximation made because the regions would be too
+/// many.
+pub(crate) const TOO_MANY: &str = "(too many regions to";
+
+/// Whether a marker records an approximation (a set too complex to build, or regions too many
+/// to split): its text does not say exactly which requests it stands for.
+fn is_approximation(marker: &str) -> bool {
+    marker.contains(TOO_MANY) || marker.ends_with(TOO_COMPLEX)
 }
 
 /// A condition trustlint keeps opaque because its string set is too complex.
 fn too_complex(what: &str) -> String {
-    format!("{what} (too complex to model exactly)")
+    format!("{what} {TOO_COMPLEX}")
 }
+
+/// The end of a marker for a set too complex to build.
+const TOO_COMPLEX: &str = "(too complex to model exactly)";
 
 /// `Operator key [values]` as written.
 fn describe_condition(c: &Condition) -> String {
