@@ -10,7 +10,7 @@ mkdir -p "$WORK"
 cargo build -q --release --locked -p trustlint-cli -p trustlint-benches
 T=target/release
 DUMP="$WORK/auth100k.json"
-[ -s "$DUMP" ] || "$T/gen-auth-details" 100000 "$DUMP" >/dev/null
+[ -s "$DUMP" ] || "$T/gen-inputs" dump 100000 "$DUMP" >/dev/null
 SMALL=examples/irsa-payments.json
 
 # median wall seconds and max RSS (KB) of RUNS runs of a command
