@@ -24,26 +24,12 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use trustlint_benches::{authorization_details, BENCH_ISSUER, BENCH_SA};
+use trustlint_benches::{authorization_details, release_binary, BENCH_ISSUER, BENCH_SA};
 
 /// The seed of the dump.
 const SEED: u64 = 1;
 /// Roles in the dump.
 const ROLES: usize = 100_000;
-
-/// A release binary of the workspace, if built.
-fn binary(name: &str) -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        candidates.push(PathBuf::from(dir).join("release").join(name));
-    }
-    candidates.push(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/release")
-            .join(name),
-    );
-    candidates.into_iter().find(|p| p.is_file())
-}
 
 /// The dump, removed on drop.
 struct Dump {
@@ -88,7 +74,10 @@ fn run(program: &Path, args: &[&str], env: &[(&str, &str)], ok: &[i32]) {
 }
 
 fn dump_100k(c: &mut Criterion) {
-    let (Some(trustlint), Some(baseline)) = (binary("trustlint"), binary("parse-baseline")) else {
+    let (Some(trustlint), Some(baseline)) = (
+        release_binary("trustlint"),
+        release_binary("parse-baseline"),
+    ) else {
         eprintln!(
             "dump_100k: skipped, build the release binaries first \
              (`cargo build --release -p trustlint-cli -p trustlint-benches`)"
@@ -136,7 +125,7 @@ fn dump_100k(c: &mut Criterion) {
 }
 
 fn startup(c: &mut Criterion) {
-    let Some(trustlint) = binary("trustlint") else {
+    let Some(trustlint) = release_binary("trustlint") else {
         eprintln!("startup: skipped, no release binary (`cargo build --release -p trustlint-cli`)");
         return;
     };

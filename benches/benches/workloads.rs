@@ -134,16 +134,6 @@ fn read_and_parse(path: &Path) -> bool {
     json::parse(&bytes).is_ok()
 }
 
-/// The release binary of `trustlint`, if one was built.
-fn release_binary() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        candidates.push(PathBuf::from(dir).join("release/trustlint"));
-    }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/trustlint"));
-    candidates.into_iter().find(|p| p.is_file())
-}
-
 /// The folder of the `check_10k_files` groups, written and checked once.
 fn prepare_tree() -> PolicyTree {
     let tree = PolicyTree::create(FILES);
@@ -218,7 +208,7 @@ fn check_10k_files(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Elements(FILES as u64));
-    match release_binary() {
+    match trustlint_benches::release_binary("trustlint") {
         None => eprintln!(
             "check_10k_files_cli: skipped, no release binary at $CARGO_TARGET_DIR/release/trustlint \
              or target/release/trustlint (build it with `cargo build --release -p trustlint-cli`)"

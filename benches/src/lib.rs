@@ -95,6 +95,22 @@ pub fn authorization_details(seed: u64, roles: usize) -> String {
     out
 }
 
+/// A release binary of the workspace (`trustlint`, `parse-baseline`, …), if one was built: under
+/// `$CARGO_TARGET_DIR/release` or the workspace's `target/release`.
+#[must_use]
+pub fn release_binary(name: &str) -> Option<std::path::PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        candidates.push(std::path::PathBuf::from(dir).join("release").join(name));
+    }
+    candidates.push(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/release")
+            .join(name),
+    );
+    candidates.into_iter().find(|p| p.is_file())
+}
+
 /// `terraform show -json` output of a plan that creates `roles` roles (`aws_iam_role` resources
 /// whose `assume_role_policy` is the policy of [`policy`], as a JSON string, known at plan time).
 #[must_use]
