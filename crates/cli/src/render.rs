@@ -32,7 +32,7 @@ impl IndexedSource {
 
     /// The length in bytes of the line holding byte `offset`.
     pub fn line_len_at(&self, offset: usize) -> usize {
-        let line = self.index.line(offset);
+        let line = self.index.line(offset, &self.text);
         self.index.line_start(line + 1, &self.text) - self.index.line_start(line, &self.text)
     }
 }
@@ -50,8 +50,10 @@ impl SourceCode for IndexedSource {
         if end > text.len() {
             return Err(MietteError::OutOfBounds);
         }
-        let first = self.index.line(start);
-        let last = self.index.line(if end > start { end - 1 } else { start });
+        let first = self.index.line(start, text);
+        let last = self
+            .index
+            .line(if end > start { end - 1 } else { start }, text);
         if before == 0 && after == 0 {
             // The location of a label: exactly the span, with its line and column.
             let data = text

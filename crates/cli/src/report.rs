@@ -116,10 +116,7 @@ pub fn json(reports: &[FileReport]) -> String {
             report: &r.report,
         })
         .collect();
-    output::pretty(&output::check::document(
-        &files,
-        output::Offsets::LineColumn,
-    ))
+    output::check::document_text(&files, output::Offsets::LineColumn)
 }
 
 fn sarif_level(s: Severity) -> &'static str {

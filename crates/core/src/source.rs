@@ -52,18 +52,30 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Bytes per checkpoint of the character count.
+/// Bytes per checkpoint.
 const CHECKPOINT: usize = 4096;
 
 /// Maps byte offsets of one text to lines and columns in time independent of the text's size
-/// (a minified one-line file included): line starts are binary-searched, and characters are
-/// counted from the nearest checkpoint (one every 4 KiB).
+/// (a minified one-line file included), with memory proportional to the text's size divided by
+/// 4 KiB: at every 4 KiB checkpoint it records the lines, the characters and the start of the
+/// line so far, and a query scans at most one block from the nearest checkpoint.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    /// Byte offset at which each line starts.
-    line_starts: Vec<usize>,
-    /// The number of characters before byte `i * CHECKPOINT`.
-    chars_at: Vec<usize>,
+    /// At each checkpoint `i * CHECKPOINT` (and at the end of the text).
+    checkpoints: Vec<Checkpoint>,
+    /// The length of the text indexed.
+    len: usize,
+}
+
+/// What comes before one checkpoint.
+#[derive(Debug, Clone, Copy)]
+struct Checkpoint {
+    /// The number of `\n` bytes before it.
+    newlines: usize,
+    /// The number of characters that start before it.
+    chars: usize,
+    /// The byte offset where the line holding it starts.
+    line_start: usize,
 }
 
 /// Whether a byte starts a character (is not a UTF-8 continuation byte).
@@ -71,62 +83,115 @@ const fn starts_char(b: u8) -> bool {
     b & 0xC0 != 0x80
 }
 
+/// The number of `\n` bytes in `bytes` (branch-free, so that it vectorises).
+fn newlines_in(bytes: &[u8]) -> usize {
+    bytes.iter().map(|&b| usize::from(b == b'\n')).sum()
+}
+
+/// The number of characters that start in `bytes`.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().map(|&b| usize::from(starts_char(b))).sum()
+}
+
 impl LineIndex {
-    /// Index the line starts of `text` (lines end at `\n`; a `\r\n` pair counts once).
+    /// Index the lines of `text` (lines end at `\n`; a `\r\n` pair counts once).
     #[must_use]
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        // `match_indices` on a `char` searches with `memchr`.
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        let mut chars_at = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
-        let mut count = 0;
-        for chunk in bytes.chunks(CHECKPOINT) {
-            chars_at.push(count);
-            // Branch-free, so that it vectorises.
-            count += chunk
-                .iter()
-                .map(|&b| usize::from(starts_char(b)))
-                .sum::<usize>();
+        let mut checkpoints = Vec::with_capacity(bytes.len() / CHECKPOINT + 2);
+        let mut at = Checkpoint {
+            newlines: 0,
+            chars: 0,
+            line_start: 0,
+        };
+        for (i, chunk) in bytes.chunks(CHECKPOINT).enumerate() {
+            checkpoints.push(at);
+            at.newlines += newlines_in(chunk);
+            at.chars += chars_in(chunk);
+            if let Some(last) = memchr::memrchr(b'\n', chunk) {
+                at.line_start = i * CHECKPOINT + last + 1;
+            }
         }
-        chars_at.push(count);
+        checkpoints.push(at);
         Self {
-            line_starts,
-            chars_at,
+            checkpoints,
+            len: bytes.len(),
         }
+    }
+
+    /// The checkpoint at or before byte `offset` (clamped to the text), and its offset.
+    fn checkpoint(&self, offset: usize) -> (Checkpoint, usize) {
+        let offset = offset.min(self.len);
+        let block = offset / CHECKPOINT;
+        let at = self
+            .checkpoints
+            .get(block)
+            .or(self.checkpoints.last())
+            .copied()
+            .unwrap_or(Checkpoint {
+                newlines: 0,
+                chars: 0,
+                line_start: 0,
+            });
+        (at, block * CHECKPOINT)
+    }
+
+    /// The bytes of `text` from `from` to `to` (empty if out of range).
+    fn between(text: &str, from: usize, to: usize) -> &[u8] {
+        text.as_bytes().get(from..to).unwrap_or_default()
     }
 
     /// The number of characters that start before byte `offset`.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
         let offset = offset.min(text.len());
-        let block = offset / CHECKPOINT;
-        let base = self.chars_at.get(block).copied().unwrap_or(0);
-        let from = block * CHECKPOINT;
-        base + text
-            .as_bytes()
-            .get(from..offset)
-            .map_or(0, |b| b.iter().filter(|&&x| starts_char(x)).count())
+        let (at, from) = self.checkpoint(offset);
+        at.chars + chars_in(Self::between(text, from, offset))
     }
 
-    /// The 1-based line of byte `offset`.
+    /// The 1-based line of byte `offset` in `text` (the text this index was built from).
     #[must_use]
-    pub fn line(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset).max(1)
+    pub fn line(&self, offset: usize, text: &str) -> usize {
+        let offset = offset.min(text.len());
+        let (at, from) = self.checkpoint(offset);
+        at.newlines + newlines_in(Self::between(text, from, offset)) + 1
+    }
+
+    /// The byte offset where the line holding byte `offset` starts.
+    fn start_of_line_at(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let (at, from) = self.checkpoint(offset);
+        memchr::memrchr(b'\n', Self::between(text, from, offset))
+            .map_or(at.line_start, |i| from + i + 1)
     }
 
     /// The byte offset where 1-based `line` starts (the end of the text past the last line).
     #[must_use]
     pub fn line_start(&self, line: usize, text: &str) -> usize {
-        self.line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(text.len())
+        let before = line.saturating_sub(1);
+        if before == 0 {
+            return 0;
+        }
+        if before >= self.line_count() {
+            return text.len();
+        }
+        // The block holding the `before`-th newline: the last checkpoint with fewer before it.
+        let block = self
+            .checkpoints
+            .partition_point(|c| c.newlines < before)
+            .saturating_sub(1);
+        let Some(at) = self.checkpoints.get(block) else {
+            return text.len();
+        };
+        let from = block * CHECKPOINT;
+        memchr::memchr_iter(b'\n', Self::between(text, from, self.len))
+            .nth(before - at.newlines - 1)
+            .map_or(text.len(), |i| from + i + 1)
     }
 
     /// The number of lines.
     #[must_use]
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.checkpoints.last().map_or(0, |c| c.newlines) + 1
     }
 
     /// The line and column of byte `offset` in `text` (the text this index was built from).
@@ -135,8 +200,8 @@ impl LineIndex {
     #[must_use]
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
-        let line = self.line(offset);
-        let start = self.line_start(line, text);
+        let line = self.line(offset, text);
+        let start = self.start_of_line_at(text, offset);
         // Columns count characters that start before the offset (an offset inside a character
         // counts as that character).
         let mut column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
@@ -198,6 +263,50 @@ mod tests {
                 Position { line, column },
                 "{offset}"
             );
+        }
+    }
+
+    /// The naive line, line start and column of `offset` in `text`.
+    fn naive(text: &str, offset: usize) -> (usize, usize, Position) {
+        let offset = offset.min(text.len());
+        let before = &text.as_bytes()[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = (start..offset)
+            .filter(|&i| text.is_char_boundary(i))
+            .count()
+            + usize::from(text.is_char_boundary(offset));
+        (line, start, Position { line, column })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Lines, line starts and positions agree with a naive count on texts with long and
+        /// short lines and multi-byte characters, across checkpoint boundaries.
+        #[test]
+        fn the_index_agrees_with_a_naive_count(
+            parts in proptest::collection::vec(
+                (proptest::sample::select(vec!["a", "\n", "é", "😀", "\r\n", "xyz"]), 1usize..3000),
+                0..12,
+            ),
+            probes in proptest::collection::vec(0usize..40_000, 1..40),
+        ) {
+            let text: String = parts.iter().map(|(p, n)| p.repeat(*n)).collect();
+            let idx = LineIndex::new(&text);
+            let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+            proptest::prop_assert_eq!(idx.line_count(), lines);
+            for &p in probes.iter().chain([0, text.len(), text.len() + 5].iter()) {
+                let (line, start, position) = naive(&text, p);
+                proptest::prop_assert_eq!(idx.line(p, &text), line);
+                proptest::prop_assert_eq!(idx.line_start(line, &text), start);
+                proptest::prop_assert_eq!(idx.position(&text, p), position, "offset {}", p);
+            }
+            proptest::prop_assert_eq!(idx.line_start(lines + 1, &text), text.len());
+            proptest::prop_assert_eq!(idx.line_start(0, &text), 0);
         }
     }
 

@@ -4,7 +4,8 @@ use super::{Offsets, Utf16Map, VERSION};
 use crate::check::{Report, Reported};
 use crate::diagnostic::Severity;
 use crate::source::LineIndex;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// One checked file.
 #[derive(Debug, Clone, Copy)]
@@ -17,38 +18,111 @@ pub struct CheckedFile<'a> {
     pub report: &'a Report,
 }
 
+/// A line and column, as JSON shows them.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct LineColumn {
+    column: usize,
+    line: usize,
+}
+
+/// UTF-16 offsets of a span.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct Utf16Span {
+    end: usize,
+    start: usize,
+}
+
+/// A span as JSON shows it.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct SpanJson {
+    end: LineColumn,
+    start: LineColumn,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    utf16: Option<Utf16Span>,
+}
+
+/// One diagnostic of the document.
+///
+/// Fields are declared in alphabetical order, so that serialising this struct gives the same
+/// text as serialising it through a `serde_json::Value` (whose objects sort their keys).
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic<'a> {
+    code: &'a str,
+    help: Option<&'a str>,
+    message: &'a str,
+    name: &'a str,
+    path: &'a str,
+    policy: Option<&'a str>,
+    severity: &'a str,
+    span: SpanJson,
+}
+
+/// The `summary` of the document.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct Summary {
+    error: usize,
+    files: usize,
+    info: usize,
+    policies: usize,
+    warning: usize,
+}
+
+/// The `tool` of the document.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+/// The schema-1 `check` document (see [`document`]), borrowing from the reports; serialise it
+/// with `serde_json` (its fields are in the order a `serde_json::Value` would print them).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckDocument<'a> {
+    diagnostics: Vec<Diagnostic<'a>>,
+    schema: u32,
+    summary: Summary,
+    tool: Tool,
+}
+
 /// One diagnostic: code, name, severity, message, help, path, policy and span.
 #[must_use]
-pub fn diagnostic_json(
-    path: &str,
+pub fn diagnostic<'a>(
+    path: &'a str,
     text: &str,
     index: &LineIndex,
     utf16: Option<&Utf16Map>,
-    reported: &Reported,
-) -> Value {
+    reported: &'a Reported,
+) -> Diagnostic<'a> {
     let f = &reported.finding;
-    let start = index.position(text, f.span.start);
-    let end = index.position(text, f.span.end);
-    let mut span = json!({"start": {"line": start.line, "column": start.column},
-                          "end": {"line": end.line, "column": end.column}});
-    if let (Some(map), Some(obj)) = (utf16, span.as_object_mut()) {
-        obj.insert("utf16".into(), map.span_json(f.span));
+    let at = |offset: usize| {
+        let p = index.position(text, offset);
+        LineColumn {
+            column: p.column,
+            line: p.line,
+        }
+    };
+    Diagnostic {
+        code: f.code,
+        help: f.help.as_deref(),
+        message: &f.message,
+        name: f.name,
+        path,
+        policy: reported.policy.as_deref(),
+        severity: f.severity.as_str(),
+        span: SpanJson {
+            end: at(f.span.end),
+            start: at(f.span.start),
+            utf16: utf16.map(|map| Utf16Span {
+                end: map.offset(f.span.end),
+                start: map.offset(f.span.start),
+            }),
+        },
     }
-    json!({
-        "code": f.code,
-        "name": f.name,
-        "severity": f.severity.as_str(),
-        "message": f.message,
-        "help": f.help,
-        "path": path,
-        "policy": reported.policy,
-        "span": span,
-    })
 }
 
-/// The schema-1 `check` document for a set of files.
+/// The schema-1 `check` document for a set of files, ready to serialise.
 #[must_use]
-pub fn document(files: &[CheckedFile<'_>], offsets: Offsets) -> Value {
+pub fn check_document<'a>(files: &[CheckedFile<'a>], offsets: Offsets) -> CheckDocument<'a> {
     let mut diagnostics = Vec::new();
     for file in files {
         let index = LineIndex::new(file.text);
@@ -57,7 +131,7 @@ pub fn document(files: &[CheckedFile<'_>], offsets: Offsets) -> Value {
             file.report
                 .findings
                 .iter()
-                .map(|r| diagnostic_json(file.path, file.text, &index, map.as_ref(), r)),
+                .map(|r| diagnostic(file.path, file.text, &index, map.as_ref(), r)),
         );
     }
     let count = |s: Severity| {
@@ -67,14 +141,36 @@ pub fn document(files: &[CheckedFile<'_>], offsets: Offsets) -> Value {
             .filter(|r| r.finding.severity == s)
             .count()
     };
-    json!({
-        "schema": 1,
-        "tool": {"name": "trustlint", "version": VERSION},
-        "diagnostics": Value::Array(diagnostics),
-        "summary": {"files": files.len(), "policies": files.iter().map(|f| f.report.policies).sum::<usize>(),
-                    "error": count(Severity::Error), "warning": count(Severity::Warning),
-                    "info": count(Severity::Info)},
-    })
+    CheckDocument {
+        diagnostics,
+        schema: 1,
+        summary: Summary {
+            error: count(Severity::Error),
+            files: files.len(),
+            info: count(Severity::Info),
+            policies: files.iter().map(|f| f.report.policies).sum(),
+            warning: count(Severity::Warning),
+        },
+        tool: Tool {
+            name: "trustlint",
+            version: VERSION,
+        },
+    }
+}
+
+/// The schema-1 `check` document for a set of files, as a JSON value.
+#[must_use]
+pub fn document(files: &[CheckedFile<'_>], offsets: Offsets) -> Value {
+    serde_json::to_value(check_document(files, offsets)).unwrap_or(Value::Null)
+}
+
+/// The schema-1 `check` document for a set of files as pretty JSON with a final newline, the
+/// same text as `pretty(&document(files, offsets))`, written without building a value tree.
+#[must_use]
+pub fn document_text(files: &[CheckedFile<'_>], offsets: Offsets) -> String {
+    let mut out = serde_json::to_string_pretty(&check_document(files, offsets)).unwrap_or_default();
+    out.push('\n');
+    out
 }
 
 /// Options given as JSON: `select`, `ignore` (arrays of code prefixes), `severity`
@@ -192,4 +288,44 @@ pub fn check_text(
         }],
         offsets,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check, CheckOptions};
+
+    /// `document_text` prints the same text as the value tree, for findings with and without a
+    /// help and a policy name, with and without UTF-16 offsets.
+    #[test]
+    fn the_text_is_the_value_tree_printed() {
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB"},
+            "Action": "sts:AssumeRoleWithWebIdentity", "Sid": "é😀 bad sid",
+            "Condition": {"StringLike": {"oidc.eks.eu-west-1.amazonaws.com/id/AB:sub": "system:serviceaccount:*"}}}]}"#;
+        let mut report = check(policy.as_bytes(), &CheckOptions::default());
+        assert!(report.findings.len() >= 3, "{:?}", report.findings);
+        if let Some(r) = report.findings.first_mut() {
+            r.policy = Some("role-1".to_owned());
+            r.finding.help = None;
+        }
+        let broken = "{ not json";
+        let broken_report = check(broken.as_bytes(), &CheckOptions::default());
+        let files = [
+            CheckedFile {
+                path: "a.json",
+                text: policy,
+                report: &report,
+            },
+            CheckedFile {
+                path: "b.json",
+                text: broken,
+                report: &broken_report,
+            },
+        ];
+        for offsets in [Offsets::LineColumn, Offsets::Utf16] {
+            let value = document(&files, offsets);
+            assert_eq!(document_text(&files, offsets), super::super::pretty(&value));
+        }
+    }
 }
