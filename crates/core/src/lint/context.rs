@@ -167,13 +167,12 @@ impl<'a> LintContext<'a> {
 }
 
 /// The OIDC providers a statement trusts.
-pub fn oidc_providers(statement: &Statement) -> Vec<OidcProvider<'_>> {
+pub fn oidc_providers(statement: &Statement) -> impl Iterator<Item = OidcProvider<'_>> + Clone {
     statement
         .principal
         .iter()
         .flat_map(|p| p.entries.iter())
         .filter_map(OidcProvider::from_entry)
-        .collect()
 }
 
 /// Whether a statement trusts the service principal `service`.
@@ -194,16 +193,25 @@ pub fn split_claim(key: &str) -> Option<(&str, &str)> {
 
 /// The conditions of a statement on `<prefix>:<claim>` for one of the statement's providers
 /// (prefix compared ASCII case-insensitively, like IAM's key names).
-pub fn claim_conditions<'s>(
+pub fn claim_conditions<'s, 'p, 'c>(
     statement: &'s Statement,
-    provider: &OidcProvider<'_>,
-    claim: &str,
-) -> impl Iterator<Item = &'s Condition> {
-    let key = format!("{}:{}", provider.prefix, claim).to_ascii_lowercase();
-    statement
-        .conditions
-        .iter()
-        .filter(move |c| c.key_lower == key)
+    provider: &OidcProvider<'p>,
+    claim: &'c str,
+) -> impl Iterator<Item = &'s Condition> + use<'s, 'p, 'c> {
+    let prefix = provider.prefix;
+    // `key_lower` is in lower case, so comparing it ASCII case-insensitively with the parts is
+    // comparing it with `<prefix>:<claim>` in lower case.
+    statement.conditions.iter().filter(move |c| {
+        let key = c.key_lower.as_bytes();
+        key.len() == prefix.len() + 1 + claim.len()
+            && key
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+            && key.get(prefix.len()) == Some(&b':')
+            && key
+                .get(prefix.len() + 1..)
+                .is_some_and(|c| c.eq_ignore_ascii_case(claim.as_bytes()))
+    })
 }
 
 /// Whether a condition really constrains its key in an `Allow` statement: a known, positive

@@ -221,14 +221,14 @@ pub(crate) fn loose_claim_conditions<'s>(
     provider: &OidcProvider<'_>,
     claim: &str,
 ) -> Vec<&'s Condition> {
-    let wanted = normalise_prefix(provider.prefix);
+    let wanted = bare_prefix(provider.prefix);
     statement
         .conditions
         .iter()
         .filter(|c| {
             issuer_key(&c.key).is_some_and(|k| {
                 k.claim.is_some_and(|cl| cl.eq_ignore_ascii_case(claim))
-                    && normalise_prefix(k.prefix) == wanted
+                    && bare_prefix(k.prefix).eq_ignore_ascii_case(wanted)
             })
         })
         .collect()
@@ -237,10 +237,13 @@ pub(crate) fn loose_claim_conditions<'s>(
 /// A key prefix reduced to what can be compared with a provider path: without an ARN wrapper,
 /// scheme or trailing `/`, in lower case.
 pub(crate) fn normalise_prefix(prefix: &str) -> String {
+    bare_prefix(prefix).to_ascii_lowercase()
+}
+
+/// [`normalise_prefix`] without the change of case.
+fn bare_prefix(prefix: &str) -> &str {
     let path = arn_path(prefix).unwrap_or(prefix);
-    strip_scheme(path)
-        .trim_end_matches('/')
-        .to_ascii_lowercase()
+    strip_scheme(path).trim_end_matches('/')
 }
 
 /// The provider path inside an `arn:…:oidc-provider/<path>` prefix.
@@ -371,8 +374,8 @@ const MAX_ITEMS: usize = 4096;
 pub(crate) struct ValuePattern {
     /// The value, element by element (letters lower-cased for `…IgnoreCase` operators).
     pub items: Vec<Item>,
-    /// The compiled matcher.
-    pub matcher: LikePattern,
+    /// The compiled matcher, built on first use.
+    matcher: std::cell::OnceCell<LikePattern>,
 }
 
 impl ValuePattern {
@@ -418,8 +421,15 @@ impl ValuePattern {
                 }
             }
         }
-        let matcher = compile(&items);
-        Some(ValuePattern { items, matcher })
+        Some(ValuePattern {
+            items,
+            matcher: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// The value's matcher (a `*` or `?` from `${*}`/`${?}` stays literal).
+    pub(crate) fn matcher(&self) -> &LikePattern {
+        self.matcher.get_or_init(|| compile(&self.items))
     }
 
     /// Whether the pattern has a wildcard.
@@ -954,6 +964,33 @@ impl Grammar {
         }
     }
 
+    /// [`Grammar::check`] for a value without wildcards (most values): there is nothing to
+    /// fill, so only the forward pass runs, keeping just the current and the next node set.
+    fn check_literal(&self, items: &[Item]) -> Verdict {
+        let w = self.words;
+        let mut current = vec![0u64; w];
+        let mut next = vec![0u64; w];
+        insert(&mut current, 0);
+        for (i, item) in items.iter().enumerate() {
+            next.fill(0);
+            self.step(&current, *item, &mut next);
+            if is_empty(&next) {
+                return Verdict::Fails(Failure {
+                    at: Some(i),
+                    phase: self.furthest(&current),
+                });
+            }
+            std::mem::swap(&mut current, &mut next);
+        }
+        if current.iter().zip(&self.accepting).all(|(a, b)| a & b == 0) {
+            return Verdict::Fails(Failure {
+                at: None,
+                phase: self.furthest(&current),
+            });
+        }
+        Verdict::Matches(Phases::default())
+    }
+
     /// Whether some subject of the grammar matches the pattern `items` (wildcards standing for
     /// any characters that keep the subject well-formed), and which phases the wildcards can
     /// fill on the way; or where the value stops being able to match.
@@ -962,6 +999,9 @@ impl Grammar {
     /// allocation for the whole pass), a backward pass the nodes from which acceptance is still
     /// possible; together they give the nodes and edges some accepted subject goes through.
     pub(crate) fn check(&self, items: &[Item]) -> Verdict {
+        if items.iter().all(|i| matches!(i, Item::Lit(_))) {
+            return self.check_literal(items);
+        }
         let w = self.words;
         let mut forward = vec![0u64; (items.len() + 1) * w];
         insert(&mut forward, 0);
@@ -1195,6 +1235,19 @@ mod tests {
             let pattern = items(&format!("{start}{tail}"));
             proptest::prop_assert_eq!(g.check(&pattern), reference_check(g, &pattern));
         }
+
+        /// The same for values without wildcards, which take the forward-only path.
+        #[test]
+        fn literal_check_agrees_with_the_set_based_reference(
+            grammar in 0usize..4,
+            prefix in 0usize..4,
+            tail in "[a-zA-Z0-9:/@._ -]{0,24}",
+        ) {
+            let g = [kubernetes_grammar(), github_grammar(), github_immutable_grammar(), gitlab_grammar()][grammar];
+            let start = ["", "system:serviceaccount:", "repo:octo/app:", "project_path:g/p:"][prefix];
+            let pattern = items(&format!("{start}{tail}"));
+            proptest::prop_assert_eq!(g.check(&pattern), reference_check(g, &pattern));
+        }
     }
 
     #[test]
@@ -1365,8 +1418,8 @@ mod tests {
             p.items,
             vec![Item::Lit('x'), Item::Lit('*'), Item::Lit('y'), Item::Many]
         );
-        assert!(p.matcher.matches("x*yzz"));
-        assert!(!p.matcher.matches("xayzz"));
+        assert!(p.matcher().matches("x*yzz"));
+        assert!(!p.matcher().matches("xayzz"));
         assert_eq!(p.fill("Q", "-"), "x*y-");
         let exact = &conditions[1];
         let p = ValuePattern::of(&exact.values[0], exact.operator.unwrap()).unwrap();

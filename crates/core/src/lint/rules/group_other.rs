@@ -29,7 +29,7 @@ pub(crate) struct Idp<'a> {
 /// case-insensitively, like condition keys), in source order.
 pub(crate) fn identity_providers(statement: &Statement) -> Vec<Idp<'_>> {
     let mut out: Vec<Idp<'_>> = Vec::new();
-    let oidc = oidc_providers(statement).into_iter().map(|p| Idp {
+    let oidc = oidc_providers(statement).map(|p| Idp {
         entry: p.entry,
         prefix: p.prefix,
     });

@@ -92,7 +92,7 @@ impl Rule for IssuerPrefixMismatch {
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let absent = holds_without_keys(cx.policy);
         for (si, statement) in cx.policy.statements.iter().enumerate() {
-            let providers = oidc_providers(statement);
+            let providers: Vec<OidcProvider<'_>> = oidc_providers(statement).collect();
             if providers.is_empty() {
                 continue;
             }

@@ -166,7 +166,7 @@ impl OverbroadSubjectWildcard {
                 // Only a wildcard pattern can open every namespace: skip the set computation for
                 // providers whose subjects are all exact (most policies).
                 let has_wildcard = cx.allow_statements().any(|s| {
-                    oidc_providers(s).iter().any(|p| p.entry.value == value)
+                    oidc_providers(s).any(|p| p.entry.value == value)
                         && s.conditions.iter().any(|c| {
                             c.key_lower.ends_with(":sub")
                                 && c.operator
@@ -246,7 +246,7 @@ fn warning(message: String, help: impl Into<String>) -> Option<Breadth> {
 fn admits_fresh(pattern: &ValuePattern, fresh: char, build: impl Fn(&str) -> String) -> bool {
     let short = fresh.to_string();
     let long: String = std::iter::repeat_n(fresh, 7).collect();
-    pattern.matcher.matches(&build(&short)) && pattern.matcher.matches(&build(&long))
+    pattern.matcher().matches(&build(&short)) && pattern.matcher().matches(&build(&long))
 }
 
 fn kubernetes_breadth(pattern: &ValuePattern, value: &ConditionValue) -> Option<Breadth> {
@@ -290,7 +290,7 @@ fn kubernetes_breadth(pattern: &ValuePattern, value: &ConditionValue) -> Option<
         let probe = pattern.fill_with(|j, _| if j == i { "x:anything" } else { "x" });
         let literal: Vec<Item> = probe.chars().map(Item::Lit).collect();
         let well_formed = matches!(kubernetes_grammar().check(&literal), Verdict::Matches(_));
-        if well_formed && pattern.matcher.matches(&probe) {
+        if well_formed && pattern.matcher().matches(&probe) {
             return warning(
                 format!(
                     "the `*` in `{text}` can cross the `:` between namespace and name: it also admits `{probe}`"
