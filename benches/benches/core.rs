@@ -21,6 +21,10 @@ use trustlint_core::input::read_input;
 use trustlint_core::json;
 use trustlint_core::policy::{parse_policy, TrustPolicy};
 
+/// The allocator the `trustlint` binary uses, so that in-process figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The seed of every generated input.
 const SEED: u64 = 1;
 /// Roles in the ~1.6 MB document of the `parse` group.

@@ -40,6 +40,10 @@ use trustlint_core::json;
 use trustlint_core::policy::{parse_policy, TrustPolicy};
 use trustlint_core::symbolic::{self, summarize, Admitted, PrincipalClass, Summary};
 
+/// The allocator the `trustlint` binary uses, so that in-process figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The seed of every generated input.
 const SEED: u64 = 1;
 /// Files in the folder of the `check_10k_files` groups.

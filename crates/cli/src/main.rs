@@ -16,6 +16,11 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
+/// mimalloc: checking allocates many small, short-lived values on every thread, and glibc's
+/// allocator took a fifth of the time (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {

@@ -821,6 +821,7 @@ const DENSE_PAIRS: usize = 1 << 18;
 struct PairIndex {
     width: usize,
     height: usize,
+    /// Pair numbers plus one by `p * width + q`; 0 where the pair was not seen.
     dense: Vec<u32>,
     sparse: HashMap<(usize, usize), u32, BuildHasherDefault<PairHasher>>,
     pairs: Vec<(usize, usize)>,
@@ -831,7 +832,9 @@ impl PairIndex {
     /// `(0, 0)` as pair 0.
     fn new(height: usize, width: usize) -> PairIndex {
         let dense = match height.checked_mul(width) {
-            Some(cells) if cells <= DENSE_PAIRS => vec![UNSEEN; cells],
+            // Zero for "not seen", so that the table comes zeroed from the allocator (large
+            // tables as untouched pages, faulted in only where pairs are found).
+            Some(cells) if cells <= DENSE_PAIRS => vec![0; cells],
             _ => Vec::new(),
         };
         let mut index = PairIndex {
@@ -853,7 +856,11 @@ impl PairIndex {
     fn intern(&mut self, p: usize, q: usize) -> Result<usize, TooComplex> {
         let cell = self.cell(p, q);
         let known = match cell {
-            Some(i) => self.dense.get(i).copied().filter(|&x| x != UNSEEN),
+            Some(i) => self
+                .dense
+                .get(i)
+                .and_then(|&x| x.checked_sub(1))
+                .filter(|&x| x != UNSEEN),
             None => self.sparse.get(&(p, q)).copied(),
         };
         if let Some(known) = known {
@@ -864,7 +871,7 @@ impl PairIndex {
             return Err(TooComplex { states: fresh + 1 });
         }
         match cell.and_then(|i| self.dense.get_mut(i)) {
-            Some(slot) => *slot = id(fresh),
+            Some(slot) => *slot = id(fresh + 1),
             None => {
                 self.sparse.insert((p, q), id(fresh));
             }
