@@ -117,12 +117,14 @@ pub fn check_source(
     let mut own: Vec<Finding> = source.parsed.findings.clone();
     if let Some(policy) = &source.parsed.policy {
         let admitted = crate::lint::AdmittedSets::default();
+        let providers = crate::lint::StatementProviders::new(policy);
         let cx = LintContext {
             policy,
             text: source.text(file),
             config: &options.config,
             role_account: source.account.as_deref(),
             admitted: &admitted,
+            providers: &providers,
         };
         let found = lint::lint(&cx, |m: &RuleMeta| options.selects(m.code));
         // No finding may rest on a value trustlint cannot know.

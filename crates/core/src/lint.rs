@@ -11,7 +11,7 @@ pub mod rules;
 
 pub use context::{
     claim_conditions, is_effective, oidc_providers, split_claim, trusts_service, AdmittedSets,
-    Cluster, LintConfig, LintContext, OidcProvider,
+    Cluster, LintConfig, LintContext, OidcProvider, StatementProviders,
 };
 pub use registry::{rule_by_code, RULES};
 pub use rule::{Category, Rule, RuleMeta};

@@ -73,6 +73,27 @@ pub struct LintContext<'a> {
     pub role_account: Option<&'a str>,
     /// What the policy admits, computed once and shared by the rules that decide on it.
     pub admitted: &'a AdmittedSets,
+    /// The OIDC providers of each statement, parsed once for all rules.
+    pub providers: &'a StatementProviders<'a>,
+}
+
+/// The OIDC providers each statement of one policy trusts ([`oidc_providers`]), parsed once
+/// and shared by the rules (most rules ask, some for every statement several times).
+#[derive(Debug, Default)]
+pub struct StatementProviders<'a>(Vec<Vec<OidcProvider<'a>>>);
+
+impl<'a> StatementProviders<'a> {
+    /// The providers of every statement of `policy`, in statement order.
+    #[must_use]
+    pub fn new(policy: &'a TrustPolicy) -> Self {
+        Self(
+            policy
+                .statements
+                .iter()
+                .map(|s| oidc_providers(s).collect())
+                .collect(),
+        )
+    }
 }
 
 /// The web-identity regions admitted to each OIDC provider of one policy
@@ -117,6 +138,8 @@ pub struct OidcProvider<'a> {
     pub account: &'a str,
     /// The provider path: the issuer without `https://`, and the condition-key prefix.
     pub prefix: &'a str,
+    /// Whether the issuer is an EKS cluster issuer.
+    eks: bool,
 }
 
 impl<'a> OidcProvider<'a> {
@@ -135,18 +158,19 @@ impl<'a> OidcProvider<'a> {
         let _region = parts.next()?;
         let account = parts.next()?;
         let prefix = parts.next()?.strip_prefix("oidc-provider/")?;
-        (service == "iam").then_some(Self {
+        (service == "iam").then(|| Self {
             entry,
             partition,
             account,
             prefix,
+            eks: super::data::is_eks_issuer(prefix),
         })
     }
 
     /// Whether the issuer is an EKS cluster issuer (`oidc.eks.<region>.amazonaws.com[.cn]/id/…`).
     #[must_use]
     pub fn is_eks(&self) -> bool {
-        super::data::is_eks_issuer(self.prefix)
+        self.eks
     }
 }
 
@@ -157,6 +181,26 @@ impl<'a> LintContext<'a> {
             .statements
             .iter()
             .filter(|s| s.effect.as_ref().is_some_and(|e| e.value == Effect::Allow))
+    }
+
+    /// The OIDC providers `statement` trusts: from [`LintContext::providers`] for a statement
+    /// of the policy, parsed again for any other.
+    pub fn oidc_providers(
+        &self,
+        statement: &'a Statement,
+    ) -> impl Iterator<Item = OidcProvider<'a>> + Clone + use<'a> {
+        let cached = self
+            .policy
+            .statements
+            .iter()
+            .position(|s| std::ptr::eq(s, statement))
+            .and_then(|i| self.providers.0.get(i));
+        let parsed = cached
+            .is_none()
+            .then(|| oidc_providers(statement))
+            .into_iter()
+            .flatten();
+        cached.into_iter().flatten().copied().chain(parsed)
     }
 
     /// The text of a span.

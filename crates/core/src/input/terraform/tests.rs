@@ -58,12 +58,14 @@ fn lints(source: &PolicySource, file: &str) -> Vec<Finding> {
         return Vec::new();
     };
     let admitted = crate::lint::AdmittedSets::default();
+    let providers = crate::lint::StatementProviders::new(policy);
     let cx = LintContext {
         policy,
         text: source.text(file),
         config: &config,
         role_account: source.account.as_deref(),
         admitted: &admitted,
+        providers: &providers,
     };
     lint::lint(&cx, |_| true)
         .into_iter()

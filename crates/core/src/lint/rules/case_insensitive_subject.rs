@@ -82,7 +82,7 @@ impl Rule for CaseInsensitiveSubject {
                 Effect::Allow => BaseOperator::StringEqualsIgnoreCase,
                 Effect::Deny => BaseOperator::StringNotEqualsIgnoreCase,
             };
-            for idp in identity_providers(statement) {
+            for idp in identity_providers(cx, statement) {
                 for condition in conditions_on(statement, idp.prefix, "sub") {
                     let Some(op) = condition.operator.filter(|op| op.base == widening) else {
                         continue;

@@ -5,7 +5,7 @@
 //! their claims, Pod Identity session tags, and `StringLike` patterns as character sequences.
 
 use crate::lint::data::{self, BUILT_IN_IDPS, POD_IDENTITY_SERVICE, POD_IDENTITY_TAGS};
-use crate::lint::{oidc_providers, split_claim, trusts_service, LintContext};
+use crate::lint::{split_claim, trusts_service, LintContext};
 use crate::matching::TemplatePart;
 use crate::policy::{
     BaseOperator, CompiledValue, Condition, ConditionValue, Effect, PrincipalEntry, PrincipalKind,
@@ -27,9 +27,12 @@ pub(crate) struct Idp<'a> {
 
 /// The identity providers of a statement, without repeats (prefixes compared ASCII
 /// case-insensitively, like condition keys), in source order.
-pub(crate) fn identity_providers(statement: &Statement) -> Vec<Idp<'_>> {
-    let mut out: Vec<Idp<'_>> = Vec::new();
-    let oidc = oidc_providers(statement).map(|p| Idp {
+pub(crate) fn identity_providers<'a>(
+    cx: &LintContext<'a>,
+    statement: &'a Statement,
+) -> Vec<Idp<'a>> {
+    let mut out: Vec<Idp<'a>> = Vec::new();
+    let oidc = cx.oidc_providers(statement).map(|p| Idp {
         entry: p.entry,
         prefix: p.prefix,
     });

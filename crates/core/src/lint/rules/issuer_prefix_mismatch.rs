@@ -7,7 +7,7 @@ use super::group_oidc::{
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::data;
 use crate::lint::rule::declare_rule;
-use crate::lint::{oidc_providers, LintContext, OidcProvider, Rule, RuleMeta};
+use crate::lint::{LintContext, OidcProvider, Rule, RuleMeta};
 use crate::policy::{Condition, Effect, PrincipalKind, Statement};
 
 declare_rule! {
@@ -92,7 +92,7 @@ impl Rule for IssuerPrefixMismatch {
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let absent = holds_without_keys(cx.policy);
         for (si, statement) in cx.policy.statements.iter().enumerate() {
-            let providers: Vec<OidcProvider<'_>> = oidc_providers(statement).collect();
+            let providers: Vec<OidcProvider<'_>> = cx.oidc_providers(statement).collect();
             if providers.is_empty() {
                 continue;
             }

@@ -7,7 +7,7 @@ use super::group_oidc::{
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::data::IssuerFamily;
 use crate::lint::rule::declare_rule;
-use crate::lint::{oidc_providers, LintContext, Rule, RuleMeta};
+use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::policy::{ConditionValue, OperatorFamily};
 
 declare_rule! {
@@ -108,7 +108,7 @@ impl Rule for MalformedSubject {
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         for statement in &cx.policy.statements {
-            for provider in oidc_providers(statement) {
+            for provider in cx.oidc_providers(statement) {
                 let kubernetes = is_kubernetes_issuer(cx, statement, &provider);
                 let github = family(&provider) == IssuerFamily::GitHub;
                 if !kubernetes && !github {

@@ -3,7 +3,7 @@
 use super::group_oidc::{allows_web_identity, audience_example, claim_check, ClaimCheck};
 use crate::diagnostic::Finding;
 use crate::lint::rule::declare_rule;
-use crate::lint::{oidc_providers, LintContext, Rule, RuleMeta};
+use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -85,7 +85,7 @@ impl Rule for MissingAudienceCondition {
             if !allows_web_identity(statement) {
                 continue;
             }
-            for provider in oidc_providers(statement) {
+            for provider in cx.oidc_providers(statement) {
                 let ClaimCheck::Missing(labels) = claim_check(statement, &provider, "aud") else {
                     continue;
                 };

@@ -6,7 +6,7 @@ use super::group_oidc::{
 };
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::rule::declare_rule;
-use crate::lint::{oidc_providers, LintContext, Rule, RuleMeta};
+use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -96,7 +96,7 @@ impl Rule for MissingSubjectCondition {
             if !allows_web_identity(statement) {
                 continue;
             }
-            for provider in oidc_providers(statement) {
+            for provider in cx.oidc_providers(statement) {
                 let ClaimCheck::Missing(labels) = claim_check(statement, &provider, "sub") else {
                     continue;
                 };

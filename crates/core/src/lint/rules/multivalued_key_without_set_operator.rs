@@ -76,7 +76,11 @@ const MULTI_VALUED_KEYS: &[&str] = &[
 ];
 
 /// Whether a condition's key is multi-valued in the request.
-fn is_multi_valued(statement: &Statement, condition: &Condition) -> bool {
+fn is_multi_valued<'a>(
+    cx: &LintContext<'a>,
+    statement: &'a Statement,
+    condition: &Condition,
+) -> bool {
     if MULTI_VALUED_KEYS.contains(&condition.key_lower.as_str()) {
         return true;
     }
@@ -85,7 +89,7 @@ fn is_multi_valued(statement: &Statement, condition: &Condition) -> bool {
     split_claim(&condition.key).is_some_and(|(prefix, claim)| {
         claim.eq_ignore_ascii_case("amr")
             && (prefix.contains('.')
-                || identity_providers(statement)
+                || identity_providers(cx, statement)
                     .iter()
                     .any(|i| i.prefix.eq_ignore_ascii_case(prefix)))
     })
@@ -104,7 +108,7 @@ impl Rule for MultivaluedKeyWithoutSetOperator {
                 };
                 if op.qualifier.is_some()
                     || op.base == BaseOperator::Null
-                    || !is_multi_valued(statement, condition)
+                    || !is_multi_valued(cx, statement, condition)
                 {
                     continue;
                 }

@@ -98,7 +98,7 @@ impl Rule for NegatedIdentityCondition {
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         for statement in cx.allow_statements() {
-            for idp in identity_providers(statement) {
+            for idp in identity_providers(cx, statement) {
                 for claim in ["sub", "aud"] {
                     // An exclusion next to a positive condition on the same claim is fine.
                     if conditions_on(statement, idp.prefix, claim).any(is_effective) {

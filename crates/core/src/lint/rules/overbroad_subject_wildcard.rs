@@ -7,7 +7,7 @@ use super::group_oidc::{
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::data::IssuerFamily;
 use crate::lint::rule::declare_rule;
-use crate::lint::{claim_conditions, oidc_providers, LintContext, OidcProvider, Rule, RuleMeta};
+use crate::lint::{claim_conditions, LintContext, OidcProvider, Rule, RuleMeta};
 use crate::policy::{BaseOperator, ConditionValue};
 
 declare_rule! {
@@ -103,7 +103,7 @@ impl Rule for OverbroadSubjectWildcard {
             if !allows_web_identity(statement) {
                 continue;
             }
-            for provider in oidc_providers(statement) {
+            for provider in cx.oidc_providers(statement) {
                 let kubernetes = is_kubernetes_issuer(cx, statement, &provider);
                 for condition in claim_conditions(statement, &provider, "sub") {
                     let Some(op) = condition.operator else {
@@ -151,7 +151,7 @@ impl OverbroadSubjectWildcard {
     fn check_admitted_set(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         let mut done: Vec<&str> = Vec::new();
         for statement in cx.allow_statements() {
-            for provider in oidc_providers(statement) {
+            for provider in cx.oidc_providers(statement) {
                 let value = provider.entry.value.as_str();
                 if done.contains(&value) || !is_kubernetes_issuer(cx, statement, &provider) {
                     continue;
@@ -166,7 +166,7 @@ impl OverbroadSubjectWildcard {
                 // Only a wildcard pattern can open every namespace: skip the set computation for
                 // providers whose subjects are all exact (most policies).
                 let has_wildcard = cx.allow_statements().any(|s| {
-                    oidc_providers(s).any(|p| p.entry.value == value)
+                    cx.oidc_providers(s).any(|p| p.entry.value == value)
                         && s.conditions.iter().any(|c| {
                             c.key_lower.ends_with(":sub")
                                 && c.operator

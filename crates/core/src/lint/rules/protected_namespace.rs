@@ -7,7 +7,7 @@ use super::group_other::{
 use crate::diagnostic::Finding;
 use crate::eval::{explain, Request, RequestContext, RequestPrincipal};
 use crate::lint::rule::declare_rule;
-use crate::lint::{oidc_providers, LintContext, OidcProvider, Rule, RuleMeta};
+use crate::lint::{LintContext, OidcProvider, Rule, RuleMeta};
 use crate::policy::{BaseOperator, Condition, Statement};
 
 declare_rule! {
@@ -234,7 +234,7 @@ impl Rule for ProtectedNamespace {
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         for statement in cx.allow_statements() {
-            for provider in oidc_providers(statement) {
+            for provider in cx.oidc_providers(statement) {
                 if !looks_like_kubernetes_issuer(statement, provider.prefix)
                     && !is_configured_issuer(cx, provider.prefix)
                 {

@@ -4,7 +4,7 @@ use super::group_other::{literal_text, quoted_list, SA_SUBJECT_PREFIX};
 use crate::diagnostic::Finding;
 use crate::lint::data::EKS_AUDIENCE;
 use crate::lint::rule::declare_rule;
-use crate::lint::{claim_conditions, oidc_providers, LintContext, Rule, RuleMeta};
+use crate::lint::{claim_conditions, LintContext, Rule, RuleMeta};
 use crate::policy::{CompiledValue, ConditionValue, OperatorFamily};
 
 declare_rule! {
@@ -133,7 +133,7 @@ impl Rule for UnexpectedAudience {
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         for statement in cx.allow_statements() {
-            for provider in oidc_providers(statement) {
+            for provider in cx.oidc_providers(statement) {
                 if !provider.is_eks() {
                     continue;
                 }

@@ -4,7 +4,7 @@ use super::group_other::{is_configured_issuer, looks_like_kubernetes_issuer, quo
 use crate::diagnostic::Finding;
 use crate::lint::data::eks_region;
 use crate::lint::rule::declare_rule;
-use crate::lint::{oidc_providers, Cluster, LintContext, OidcProvider, Rule, RuleMeta};
+use crate::lint::{Cluster, LintContext, OidcProvider, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -155,7 +155,7 @@ impl Rule for UnknownIssuer {
             return;
         }
         for statement in &cx.policy.statements {
-            for provider in oidc_providers(statement) {
+            for provider in cx.oidc_providers(statement) {
                 if is_configured_issuer(cx, provider.prefix)
                     || !(looks_like_kubernetes_issuer(statement, provider.prefix)
                         || near_miss(&cx.config.clusters, provider.prefix).is_some())

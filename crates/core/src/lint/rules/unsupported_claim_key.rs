@@ -159,7 +159,7 @@ impl Rule for UnsupportedClaimKey {
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         for statement in &cx.policy.statements {
-            for idp in identity_providers(statement) {
+            for idp in identity_providers(cx, statement) {
                 let family = data::issuer_family(idp.prefix);
                 for condition in &statement.conditions {
                     let then = consequence(statement, condition);

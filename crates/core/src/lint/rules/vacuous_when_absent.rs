@@ -74,7 +74,7 @@ impl Rule for VacuousWhenAbsent {
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
         for statement in cx.allow_statements() {
-            for idp in identity_providers(statement) {
+            for idp in identity_providers(cx, statement) {
                 for claim in ["sub", "aud"] {
                     // Another condition on the same key already fails when it is absent.
                     if conditions_on(statement, idp.prefix, claim).any(is_effective) {
