@@ -129,6 +129,10 @@ pub fn issuer_family(prefix: &str) -> IssuerFamily {
 /// Whether `prefix` is an EKS issuer: `oidc.eks.<region>.amazonaws.com[.cn]/id/<ID>` \[D-EKS-IRSA\].
 #[must_use]
 pub fn is_eks_issuer(prefix: &str) -> bool {
+    // The host is a prefix of `prefix`: reject other issuers before searching for `/id/`.
+    if !prefix.starts_with("oidc.eks.") {
+        return false;
+    }
     let Some((host, id)) = prefix.split_once("/id/") else {
         return false;
     };

@@ -610,6 +610,9 @@ pub(crate) struct Grammar {
     coreach: Vec<u64>,
     /// The accepting nodes.
     accepting: Vec<u64>,
+    /// A direct test, tried first on values without wildcards, that accepts only values the
+    /// automaton accepts (the common forms; anything else goes through the automaton).
+    quick: Option<fn(&str) -> bool>,
 }
 
 /// A set of grammar nodes, as `words` 64-bit words.
@@ -758,6 +761,7 @@ impl Builder {
             reach: reachability(&forward, words),
             coreach: reachability(&reverse, words),
             accepting,
+            quick: None,
         }
     }
 }
@@ -811,8 +815,54 @@ pub(crate) fn kubernetes_grammar() -> &'static Grammar {
         b.class(name_dash, Class::DnsAlnum, name);
         b.char(name, '.', name_dot);
         b.class(name_dot, Class::DnsAlnum, name);
-        b.finish()
+        b.finish().with_quick(quick_kubernetes)
     })
+}
+
+/// Whether `s` is a DNS-1123 label (lengths aside): `[a-z0-9]`, then `[a-z0-9-]`, ending in
+/// `[a-z0-9]`.
+fn is_dns_label(s: &str) -> bool {
+    let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let bytes = s.as_bytes();
+    bytes.first().is_some_and(alnum)
+        && bytes.last().is_some_and(alnum)
+        && bytes.iter().all(|b| alnum(b) || *b == b'-')
+}
+
+/// `system:serviceaccount:<label>:<label>[.<label>…]`: what [`kubernetes_grammar`] accepts.
+fn quick_kubernetes(s: &str) -> bool {
+    s.strip_prefix(SA_PREFIX)
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(ns, name)| is_dns_label(ns) && name.split('.').all(is_dns_label))
+}
+
+/// `repo:<owner>/<repo>:` followed by `ref:refs/<text>`, `environment:<text>`, `pull_request`
+/// or `pull_request:<text>`: the common subjects [`github_grammar`] accepts.
+fn quick_github(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("repo:") else {
+        return false;
+    };
+    let Some((owner, rest)) = rest.split_once('/') else {
+        return false;
+    };
+    let Some((repo, context)) = rest.split_once(':') else {
+        return false;
+    };
+    let owner_ok = !owner.is_empty()
+        && owner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let repo_ok = !repo.is_empty()
+        && repo
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    let context_ok = context
+        .strip_prefix("ref:refs/")
+        .or_else(|| context.strip_prefix("environment:"))
+        .is_some_and(|text| !text.is_empty())
+        || context == "pull_request"
+        || context.starts_with("pull_request:");
+    owner_ok && repo_ok && context_ok
 }
 
 /// Claim names GitHub can put in a customised `sub` (besides `repo` and the context forms)
@@ -874,7 +924,7 @@ pub(crate) fn github_grammar() -> &'static Grammar {
             let colon = b.chain(key, ":", Phase::Context);
             b.class(colon, Class::Any, rest);
         }
-        b.finish()
+        b.finish().with_quick(quick_github)
     })
 }
 
@@ -932,6 +982,12 @@ pub(crate) fn gitlab_grammar() -> &'static Grammar {
 }
 
 impl Grammar {
+    /// The grammar with a direct test for common values (see [`Grammar::quick`]).
+    fn with_quick(mut self, quick: fn(&str) -> bool) -> Self {
+        self.quick = Some(quick);
+        self
+    }
+
     fn phase(&self, n: usize) -> Phase {
         self.nodes.get(n).map_or(Phase::Prefix, |node| node.phase)
     }
@@ -967,6 +1023,18 @@ impl Grammar {
     /// [`Grammar::check`] for a value without wildcards (most values): there is nothing to
     /// fill, so only the forward pass runs, keeping just the current and the next node set.
     fn check_literal(&self, items: &[Item]) -> Verdict {
+        if let Some(quick) = self.quick {
+            let text: String = items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Lit(c) => Some(*c),
+                    Item::One | Item::Many => None,
+                })
+                .collect();
+            if quick(&text) {
+                return Verdict::Matches(Phases::default());
+            }
+        }
         let w = self.words;
         let mut current = vec![0u64; w];
         let mut next = vec![0u64; w];
@@ -1233,6 +1301,35 @@ mod tests {
             let g = [kubernetes_grammar(), github_grammar(), github_immutable_grammar(), gitlab_grammar()][grammar];
             let start = ["", "system:serviceaccount:", "repo:octo/app:", "project_path:g/p:"][prefix];
             let pattern = items(&format!("{start}{tail}"));
+            proptest::prop_assert_eq!(g.check(&pattern), reference_check(g, &pattern));
+        }
+
+        /// Service-account subjects built from name-like parts (so that many are accepted, by
+        /// the direct test as well as the automaton) agree with the reference.
+        #[test]
+        fn service_account_subjects_agree_with_the_set_based_reference(
+            head in proptest::sample::select(vec!["system:serviceaccount:", "system:serviceaccounts:", "system:serviceaccount", ""]),
+            namespace in "[a-z0-9-]{0,6}|[a-zA-Z0-9._-]{0,6}",
+            sep in proptest::sample::select(vec![":", "/", "."]),
+            name in "[a-z0-9.-]{0,10}|[a-zA-Z0-9._:-]{0,8}",
+        ) {
+            let g = kubernetes_grammar();
+            let pattern = items(&format!("{head}{namespace}{sep}{name}"));
+            proptest::prop_assert_eq!(g.check(&pattern), reference_check(g, &pattern));
+        }
+
+        /// GitHub subjects built from owner, repository and context parts agree with the
+        /// reference.
+        #[test]
+        fn github_subjects_agree_with_the_set_based_reference(
+            head in proptest::sample::select(vec!["repo:", "repo", "ref:refs/", ""]),
+            owner in "[a-zA-Z0-9_-]{0,6}|[a-zA-Z0-9._@/:-]{0,6}",
+            sep in proptest::sample::select(vec!["/", "@1/", ":"]),
+            repo in "[a-zA-Z0-9._-]{0,6}|[a-zA-Z0-9._@/:-]{0,6}",
+            context in proptest::sample::select(vec!["", ":", ":ref:refs/heads/main", ":ref:refs/", ":environment:", ":environment:prod", ":pull_request", ":pull_request:x", ":pull_requests", ":workflow:x"]),
+        ) {
+            let g = github_grammar();
+            let pattern = items(&format!("{head}{owner}{sep}{repo}{context}"));
             proptest::prop_assert_eq!(g.check(&pattern), reference_check(g, &pattern));
         }
 
