@@ -133,9 +133,19 @@ pub fn is_eks_issuer(prefix: &str) -> bool {
     if !prefix.starts_with("oidc.eks.") {
         return false;
     }
-    let Some((host, id)) = prefix.split_once("/id/") else {
+    // The first `/id/` (like `split_once("/id/")`, without building a substring searcher).
+    let Some(at) = memchr::memchr_iter(b'/', prefix.as_bytes()).find(|&i| {
+        prefix
+            .as_bytes()
+            .get(i..)
+            .is_some_and(|r| r.starts_with(b"/id/"))
+    }) else {
         return false;
     };
+    let (host, id) = (
+        prefix.get(..at).unwrap_or(""),
+        prefix.get(at + 4..).unwrap_or(""),
+    );
     let Some(rest) = host.strip_prefix("oidc.eks.") else {
         return false;
     };
@@ -183,6 +193,36 @@ pub const EKS_AUDIENCE: &str = "sts.amazonaws.com";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_eks_issuer` written plainly, with `split_once`.
+    fn plain_is_eks_issuer(prefix: &str) -> bool {
+        let Some((host, id)) = prefix.split_once("/id/") else {
+            return false;
+        };
+        let Some(rest) = host.strip_prefix("oidc.eks.") else {
+            return false;
+        };
+        let region = rest
+            .strip_suffix(".amazonaws.com")
+            .or_else(|| rest.strip_suffix(".amazonaws.com.cn"))
+            .unwrap_or("");
+        !region.is_empty() && !region.contains('.') && !id.is_empty() && !id.contains('/')
+    }
+
+    proptest::proptest! {
+        /// EKS issuers are recognised as by the plain definition, on issuer-like text.
+        #[test]
+        fn eks_issuers_agree_with_the_plain_definition(
+            host in proptest::sample::select(vec!["oidc.eks.", "oidc.eks", "x.oidc.eks.", ""]),
+            region in "[a-z0-9/.-]{0,12}",
+            domain in proptest::sample::select(vec![".amazonaws.com", ".amazonaws.com.cn", ".example.com", ""]),
+            middle in proptest::sample::select(vec!["/id/", "/id", "/x/id/", "//id/", "/id//id/"]),
+            id in "[A-F0-9/]{0,6}",
+        ) {
+            let prefix = format!("{host}{region}{domain}{middle}{id}");
+            proptest::prop_assert_eq!(is_eks_issuer(&prefix), plain_is_eks_issuer(&prefix), "{}", prefix);
+        }
+    }
 
     #[test]
     fn families() {

@@ -281,13 +281,21 @@ impl LikePattern {
     /// Compiles `pattern` where every `*` and `?` is a wildcard.
     #[must_use]
     pub fn wild(pattern: &str) -> LikePattern {
-        LikePattern::compile(&[Piece::Wild(pattern)])
+        if pattern.contains(['*', '?']) {
+            LikePattern::compile(&[Piece::Wild(pattern)])
+        } else {
+            LikePattern::literal(pattern)
+        }
     }
 
     /// Compiles `text` as a pattern without wildcards: it matches only `text` itself.
     #[must_use]
     pub fn literal(text: &str) -> LikePattern {
-        LikePattern::compile(&[Piece::Literal(text)])
+        // What `compile(&[Piece::Literal(text)])` builds, without the builder.
+        LikePattern {
+            repr: Repr::Exact(Box::from(text)),
+            prefix: Box::from(text),
+        }
     }
 
     /// Whole-string match: whether the pattern matches all of `text`.
@@ -358,6 +366,21 @@ mod tests {
 
     fn like(pattern: &str, text: &str) -> bool {
         LikePattern::wild(pattern).matches(text)
+    }
+
+    proptest! {
+        /// The shortcuts for text without wildcards build what the builder builds.
+        #[test]
+        fn literal_shortcuts_build_what_the_builder_builds(text in "[a-c:/é*?]{0,8}") {
+            prop_assert_eq!(
+                LikePattern::literal(&text),
+                LikePattern::compile(&[Piece::Literal(&text)])
+            );
+            prop_assert_eq!(
+                LikePattern::wild(&text),
+                LikePattern::compile(&[Piece::Wild(&text)])
+            );
+        }
     }
 
     #[test]

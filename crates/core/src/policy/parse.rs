@@ -393,6 +393,11 @@ impl Cx<'_> {
         let Some(doc) = text.get(node.span.start..node.span.end) else {
             return false;
         };
+        // Characters are at most bytes: a document of at most the default quota in bytes is
+        // within it (most are), without counting.
+        if doc.len() <= DEFAULT_SIZE_QUOTA {
+            return false;
+        }
         let count = non_whitespace_chars(doc);
         let (severity, message, rejects) = if count > MAX_ANALYSED_SIZE {
             (
@@ -1157,19 +1162,24 @@ fn non_whitespace_chars(doc: &str) -> usize {
     let mut in_string = false;
     let mut escaped = false;
     let mut count = 0;
-    for c in doc.chars() {
+    // Byte by byte: the bytes that matter are ASCII, and a character is counted at its first
+    // byte (UTF-8 continuation bytes are `0b10xx_xxxx`).
+    for &b in doc.as_bytes() {
+        let starts_char = b & 0xC0 != 0x80;
         if in_string {
-            count += 1;
+            count += usize::from(starts_char);
             if escaped {
+                // The escaped character's other bytes, if any, are continuation bytes: never
+                // `\\` or `"`.
                 escaped = false;
-            } else if c == '\\' {
+            } else if b == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if b == b'"' {
                 in_string = false;
             }
-        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
-            count += 1;
-            if c == '"' {
+        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            count += usize::from(starts_char);
+            if b == b'"' {
                 in_string = true;
             }
         }
@@ -1264,4 +1274,39 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::non_whitespace_chars;
+
+    /// The count written plainly, character by character.
+    fn plain_count(doc: &str) -> usize {
+        let (mut in_string, mut escaped, mut count) = (false, false, 0);
+        for c in doc.chars() {
+            if in_string {
+                count += 1;
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    in_string = false;
+                }
+            } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+                count += 1;
+                in_string = c == '"';
+            }
+        }
+        count
+    }
+
+    proptest::proptest! {
+        /// The byte-wise count agrees with the character-wise one, multi-byte characters and
+        /// escapes of them included.
+        #[test]
+        fn non_whitespace_chars_agree_with_a_plain_count(doc in "[a\" \\\\\t\n\ré😀{}:,]{0,40}") {
+            proptest::prop_assert_eq!(non_whitespace_chars(&doc), plain_count(&doc));
+        }
+    }
 }
