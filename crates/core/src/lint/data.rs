@@ -142,10 +142,14 @@ pub fn is_eks_issuer(prefix: &str) -> bool {
     }) else {
         return false;
     };
-    let (host, id) = (
+    is_eks_host_and_id(
         prefix.get(..at).unwrap_or(""),
         prefix.get(at + 4..).unwrap_or(""),
-    );
+    )
+}
+
+/// Whether `host` is `oidc.eks.<region>.amazonaws.com[.cn]` and `id` one path segment.
+fn is_eks_host_and_id(host: &str, id: &str) -> bool {
     let Some(rest) = host.strip_prefix("oidc.eks.") else {
         return false;
     };
@@ -194,19 +198,11 @@ pub const EKS_AUDIENCE: &str = "sts.amazonaws.com";
 mod tests {
     use super::*;
 
-    /// `is_eks_issuer` written plainly, with `split_once`.
+    /// `is_eks_issuer` written plainly: split at the first `/id/` with `split_once`.
     fn plain_is_eks_issuer(prefix: &str) -> bool {
-        let Some((host, id)) = prefix.split_once("/id/") else {
-            return false;
-        };
-        let Some(rest) = host.strip_prefix("oidc.eks.") else {
-            return false;
-        };
-        let region = rest
-            .strip_suffix(".amazonaws.com")
-            .or_else(|| rest.strip_suffix(".amazonaws.com.cn"))
-            .unwrap_or("");
-        !region.is_empty() && !region.contains('.') && !id.is_empty() && !id.contains('/')
+        prefix
+            .split_once("/id/")
+            .is_some_and(|(host, id)| is_eks_host_and_id(host, id))
     }
 
     proptest::proptest! {
