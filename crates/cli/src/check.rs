@@ -9,7 +9,8 @@ use trustlint_core::check::{check_source, file_findings, finish, CheckOptions, R
 use trustlint_core::crosscheck::{crosscheck, RoleRef};
 use trustlint_core::diagnostic::{code, Finding, Severity};
 use trustlint_core::input::cloudformation::{read_template, TemplateOptions};
-use trustlint_core::input::{prepare_input, Input, InputKind, PolicySource, RoleEntry};
+use trustlint_core::input::{prepare_input, read_role, Input, InputKind, PolicySource, RoleEntry};
+use trustlint_core::json::Node;
 use trustlint_core::k8s::{service_accounts, ServiceAccount};
 use trustlint_core::source::Span;
 
@@ -212,21 +213,46 @@ fn check_all(
     Ok(checked)
 }
 
-/// Roles below which a dump is checked on one thread.
-const ROLES_PER_THREAD: usize = 256;
-
-/// Check a file's bytes like `check_with_input`, reading a dump's roles one at a time, split
-/// across `threads` threads; the input is returned only when `keep_input`.
+/// Check a file like `check_with_input`, checking a dump's roles while the file is read, on
+/// `threads` threads (see [`crate::pipeline`]); the input is returned only when `keep_input`.
+/// `raw` is the file's bytes when they are not UTF-8 (`text` is then their lossy decoding).
 fn check_bytes(
-    bytes: &[u8],
+    raw: Option<&[u8]>,
     text: &str,
     options: &CheckOptions,
     keep_input: bool,
     threads: usize,
 ) -> (Report, Option<Input>) {
-    let prepared = prepare_input(bytes);
+    let check_roles = |roles: &[Node]| {
+        let mut out = RolesChecked::default();
+        for role in roles {
+            match read_role(role, text) {
+                RoleEntry::Finding(f) => {
+                    out.file.push(Reported {
+                        policy: None,
+                        finding: f.clone(),
+                    });
+                    if keep_input {
+                        out.input_findings.push(f);
+                    }
+                }
+                RoleEntry::Policy(source) => {
+                    out.policies += 1;
+                    out.own.extend(check_source(&source, text, options));
+                    if keep_input {
+                        out.sources.push(*source);
+                    }
+                }
+            }
+        }
+        out
+    };
+    let (prepared, parts) = match raw {
+        // Not UTF-8: not JSON, so no dump.
+        Some(bytes) => (prepare_input(bytes), Vec::new()),
+        None => crate::pipeline::read_roles(text, threads, check_roles),
+    };
     let mut input = prepared.input;
-    let roles = &prepared.roles;
     let mut file = file_findings(&input.findings);
     let mut own: Vec<Reported> = input
         .policies
@@ -234,37 +260,6 @@ fn check_bytes(
         .flat_map(|s| check_source(s, text, options))
         .collect();
     let mut policies = input.policies.len();
-    let indices: Vec<usize> = (0..roles.len()).collect();
-    let threads = if roles.len() < ROLES_PER_THREAD {
-        1
-    } else {
-        threads
-    };
-    let parts = in_parts(&indices, threads, |part| {
-        let mut out = RolesChecked::default();
-        let (Some(&first), Some(&last)) = (part.first(), part.last()) else {
-            return out;
-        };
-        roles.for_each(first..last + 1, |entry| match entry {
-            RoleEntry::Finding(f) => {
-                out.file.push(Reported {
-                    policy: None,
-                    finding: f.clone(),
-                });
-                if keep_input {
-                    out.input_findings.push(f);
-                }
-            }
-            RoleEntry::Policy(source) => {
-                out.policies += 1;
-                out.own.extend(check_source(&source, text, options));
-                if keep_input {
-                    out.sources.push(*source);
-                }
-            }
-        });
-        out
-    });
     let mut own_roles = Vec::new();
     for part in parts {
         file.extend(part.file);
@@ -366,7 +361,7 @@ fn check_one(
     if yaml && !trustlint_core::input::cloudformation::looks_like_template(&text) {
         return Ok(check_manifest(target, path, text, options));
     }
-    let (mut report, input) = check_bytes(bytes, &text, options, keep_input, threads);
+    let (mut report, input) = check_bytes(raw.as_deref(), &text, options, keep_input, threads);
     if yaml && report.kind != InputKind::CloudFormation {
         return Ok(check_manifest(target, path, text, options));
     }

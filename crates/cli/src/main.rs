@@ -5,6 +5,7 @@ mod args;
 mod can_assume;
 mod check;
 mod config;
+mod pipeline;
 mod render;
 mod report;
 mod rules;

@@ -180,6 +180,12 @@ const DEFERRED_KEYS: &[&str] = &[
     "Policies",
 ];
 
+/// The members of a role that [`role_entry`] reads: a dump's roles are built with only these.
+const ROLE_KEYS: &[&str] = &["RoleName", "Arn", "AssumeRolePolicyDocument"];
+
+/// The keys of the lists that hold roles (of authorization-details and list-roles documents).
+const ROLE_LIST_KEYS: &[&str] = &["RoleDetailList", "Roles"];
+
 /// Read one file's bytes: JSON inputs, and CloudFormation templates in JSON or YAML.
 #[must_use]
 pub fn read_input(bytes: &[u8]) -> Input {
@@ -210,6 +216,8 @@ pub struct RoleList<'a> {
     text: &'a str,
     /// Where each role's object starts.
     starts: Vec<usize>,
+    /// Where the list starts (its `[`), when there is one.
+    list: Option<usize>,
 }
 
 /// One entry of a role list, read.
@@ -234,6 +242,13 @@ impl<'a> RoleList<'a> {
         self.starts.is_empty()
     }
 
+    /// The offset of the list's `[` in the file, when the file has a role list: the list whose
+    /// elements [`prepare_streaming`] handed out are the roles.
+    #[must_use]
+    pub fn list(&self) -> Option<usize> {
+        self.list
+    }
+
     /// Read the roles at the indices `range` (clamped to [`RoleList::len`]), in order, handing
     /// each to `f`; only one role's tree is held at a time.
     pub fn for_each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(RoleEntry)) {
@@ -241,7 +256,7 @@ impl<'a> RoleList<'a> {
         let start = range.start.min(end);
         for &offset in self.starts.get(start..end).unwrap_or_default() {
             // The whole document was validated, so an element cannot fail to parse.
-            if let Ok(role) = json::parse_element(self.text, offset) {
+            if let Ok(role) = json::parse_element_keeping(self.text, offset, ROLE_KEYS) {
                 f(role_entry(&role, self.text));
             }
         }
@@ -261,52 +276,59 @@ impl<'a> RoleList<'a> {
 /// [`RoleList::read_into`] over every role.
 #[must_use]
 pub fn prepare_input(bytes: &[u8]) -> Prepared<'_> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => prepare_text(text),
+        Err(e) => unreadable("", json::utf8_error(bytes, &e)),
+    }
+}
+
+/// [`prepare_input`] for bytes already known to be UTF-8.
+#[must_use]
+pub fn prepare_text(text: &str) -> Prepared<'_> {
+    match json::parse_deferring_str(text, DEFERRED_KEYS) {
+        Ok((root, deferred)) => prepared(text, &root, deferred),
+        Err(err) => unreadable(text, err),
+    }
+}
+
+/// [`prepare_text`], reading the elements of the lists that can be role lists while the file is
+/// read (one pass instead of two): each is handed to `sink` with the offset of its list's `[`
+/// as soon as it is read (objects with only the members [`read_role`] needs). The roles of the
+/// file are the elements of the list [`RoleList::list`] names, read with [`read_role`]; the
+/// sink's other elements, and all of them when the file turns out to be no dump, are not roles.
+/// The result is [`prepare_text`]'s.
+pub fn prepare_streaming<'a>(text: &'a str, sink: &mut dyn FnMut(usize, Node)) -> Prepared<'a> {
+    let defer: Vec<&str> = DEFERRED_KEYS
+        .iter()
+        .copied()
+        .filter(|k| !ROLE_LIST_KEYS.contains(k))
+        .collect();
+    match json::parse_streaming(text, &defer, ROLE_LIST_KEYS, ROLE_KEYS, sink) {
+        Ok((root, deferred)) => prepared(text, &root, deferred),
+        Err(err) => unreadable(text, err),
+    }
+}
+
+/// A role of a dump, as one of [`prepare_streaming`]'s elements (or as read from the file).
+#[must_use]
+pub fn read_role(role: &Node, text: &str) -> RoleEntry {
+    role_entry(role, text)
+}
+
+/// What [`prepare_text`] returns for the parsed `root` and its deferred lists.
+fn prepared<'a>(text: &'a str, root: &Node, deferred: Vec<json::Deferred>) -> Prepared<'a> {
     let whole = |input: Input| Prepared {
         input,
         roles: RoleList::default(),
     };
-    let (root, deferred) = match json::parse_deferring(bytes, DEFERRED_KEYS) {
-        Ok(parsed) => parsed,
-        Err(err) => {
-            let text = std::str::from_utf8(bytes).unwrap_or("");
-            // Text that starts like JSON is reported as broken JSON, not retried as YAML.
-            let json_like = text
-                .trim_start_matches('\u{feff}')
-                .trim_start()
-                .starts_with(['{', '[']);
-            if !json_like {
-                let options = cloudformation::TemplateOptions::default();
-                if let Some(input) = cloudformation::read_yaml(text, &options) {
-                    return whole(input);
-                }
-            }
-            return whole(Input {
-                kind: InputKind::Invalid,
-                policies: vec![PolicySource {
-                    name: None,
-                    role_name: None,
-                    arn: None,
-                    account: None,
-                    parsed: ParsedPolicy {
-                        policy: None,
-                        findings: vec![json_error_finding(&err)],
-                    },
-                    embedded: None,
-                    unknowns: Vec::new(),
-                }],
-                findings: Vec::new(),
-            });
-        }
-    };
-    let text = std::str::from_utf8(bytes).unwrap_or("");
-    let kind = kind_of(&root);
+    let kind = kind_of(root);
     if !deferred.is_empty()
         && !matches!(kind, InputKind::AuthorizationDetails | InputKind::ListRoles)
     {
         // Some other input that happens to have such a list: read it whole, as it is.
-        return match json::parse(bytes) {
+        return match json::parse_str(text) {
             Ok(root) => whole(read_root(&root, text)),
-            Err(_) => whole(read_root(&root, text)),
+            Err(_) => whole(read_root(root, text)),
         };
     }
     let mut input = Input {
@@ -317,19 +339,54 @@ pub fn prepare_input(bytes: &[u8]) -> Prepared<'_> {
     let list_key = match kind {
         InputKind::AuthorizationDetails => "RoleDetailList",
         InputKind::ListRoles => "Roles",
-        _ => return whole(read_root(&root, text)),
+        _ => return whole(read_root(root, text)),
     };
     // The list a typical JSON reader keeps: the last member with the key.
-    let starts = root
+    let chosen = root
         .get(list_key)
-        .and_then(|list| deferred.into_iter().find(|d| d.start == list.span.start))
-        .map(|d| d.elements)
-        .unwrap_or_default();
+        .and_then(|list| deferred.into_iter().find(|d| d.start == list.span.start));
+    let list = chosen.as_ref().map(|d| d.start);
+    let starts = chosen.map(|d| d.elements).unwrap_or_default();
     input.kind = kind;
     Prepared {
         input,
-        roles: RoleList { text, starts },
+        roles: RoleList { text, starts, list },
     }
+}
+
+/// A file that is not JSON (`err`): a CloudFormation template in YAML, or the JSON error.
+fn unreadable(text: &str, err: json::JsonError) -> Prepared<'_> {
+    let whole = |input: Input| Prepared {
+        input,
+        roles: RoleList::default(),
+    };
+    // Text that starts like JSON is reported as broken JSON, not retried as YAML.
+    let json_like = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '[']);
+    if !json_like {
+        let options = cloudformation::TemplateOptions::default();
+        if let Some(input) = cloudformation::read_yaml(text, &options) {
+            return whole(input);
+        }
+    }
+    whole(Input {
+        kind: InputKind::Invalid,
+        policies: vec![PolicySource {
+            name: None,
+            role_name: None,
+            arn: None,
+            account: None,
+            parsed: ParsedPolicy {
+                policy: None,
+                findings: vec![json_error_finding(&err)],
+            },
+            embedded: None,
+            unknowns: Vec::new(),
+        }],
+        findings: Vec::new(),
+    })
 }
 
 fn read_root(root: &Node, text: &str) -> Input {
@@ -601,10 +658,10 @@ mod tests {
         read_root(&root, std::str::from_utf8(bytes).expect("UTF-8"))
     }
 
-    #[test]
-    fn role_lists_read_one_role_at_a_time_as_whole() {
+    /// Documents with and without role lists, and lists that are not roles.
+    fn list_documents() -> Vec<String> {
         let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"oidc.eks.eu-west-1.amazonaws.com/id/AB:sub": "system:serviceaccount:a:b", "oidc.eks.eu-west-1.amazonaws.com/id/AB:sub": "dup"}}}]}"#;
-        let docs = [
+        [
             format!(
                 r#"{{"RoleDetailList": [{{"RoleName": "a", "Arn": "arn:aws:iam::111122223333:role/a", "AssumeRolePolicyDocument": {policy}}}, {{"RoleName": "no-doc"}}, {{"RoleName": "s", "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%7D"}}, {{"RoleName": "n", "AssumeRolePolicyDocument": 3}}], "Policies": [{{"x": 1}}]}}"#
             ),
@@ -619,7 +676,13 @@ mod tests {
             r#"{"planned_values": {"root_module": {}}, "Policies": [1, 2]}"#.to_owned(),
             r#"{"Statement": [], "UserDetailList": [{"a": 1}]}"#.to_owned(),
             r#"{"RoleDetailList": {"RoleName": "not a list"}}"#.to_owned(),
-        ];
+        ]
+        .into()
+    }
+
+    #[test]
+    fn role_lists_read_one_role_at_a_time_as_whole() {
+        let docs = list_documents();
         for doc in &docs {
             assert_eq!(
                 read_input(doc.as_bytes()),
@@ -635,6 +698,34 @@ mod tests {
             .findings
             .iter()
             .any(|f| f.code == code::DUPLICATE_KEY.code));
+    }
+
+    #[test]
+    fn streaming_reads_the_roles_that_preparing_reads() {
+        let mut docs = list_documents();
+        // Broken after some roles were handed out; a role list that is not the file's.
+        docs.push(r#"{"RoleDetailList": [{"RoleName": "a"}, {"RoleName": "b"}, oops]}"#.into());
+        docs.push(
+            r#"{"Roles": [{"RoleName": "a"}], "Statement": [], "Version": "2012-10-17"}"#.into(),
+        );
+        for doc in &docs {
+            let mut elements = Vec::new();
+            let streamed = prepare_streaming(doc, &mut |list, node| elements.push((list, node)));
+            let prepared = prepare_text(doc);
+            assert_eq!(streamed.input, prepared.input, "{doc}");
+            assert_eq!(streamed.roles.list(), prepared.roles.list(), "{doc}");
+            assert_eq!(streamed.roles.len(), prepared.roles.len(), "{doc}");
+            let roles: Vec<RoleEntry> = elements
+                .iter()
+                .filter(|(list, _)| Some(*list) == streamed.roles.list())
+                .map(|(_, node)| read_role(node, doc))
+                .collect();
+            let mut expected = Vec::new();
+            prepared
+                .roles
+                .for_each(0..prepared.roles.len(), |e| expected.push(e));
+            assert_eq!(roles, expected, "{doc}");
+        }
     }
 
     #[test]

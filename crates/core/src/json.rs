@@ -270,6 +270,36 @@ pub fn parse_deferring(bytes: &[u8], defer: &[&str]) -> Result<(Node, Vec<Deferr
     }
 }
 
+/// [`parse_deferring`] for text (already known to be UTF-8).
+///
+/// # Errors
+///
+/// As [`parse_str`].
+pub fn parse_deferring_str(text: &str, defer: &[&str]) -> Result<(Node, Vec<Deferred>), JsonError> {
+    parser::parse_document_deferring(text, defer)
+}
+
+/// [`parse_deferring_str`], except that the elements of the top-level arrays whose key is in
+/// `stream` (and not in `defer`) are built one at a time and handed to `sink`, with the offset
+/// of their array's `[`, as soon as each is read; in the returned tree those arrays are empty and
+/// they are listed with the deferred ones. Elements that are objects are built with only their
+/// members whose key is in `keep` (all when `keep` is empty), as [`parse_element_keeping`] would.
+/// The sink sees each element exactly as [`parse_element_keeping`] would build it, in order.
+///
+/// # Errors
+///
+/// As [`parse_str`]. The sink may have been handed elements before the error was found: what it
+/// was handed belongs to a document that is not JSON.
+pub fn parse_streaming(
+    text: &str,
+    defer: &[&str],
+    stream: &[&str],
+    keep: &[&str],
+    sink: &mut dyn FnMut(usize, Node),
+) -> Result<(Node, Vec<Deferred>), JsonError> {
+    parser::parse_document_streaming(text, defer, stream, keep, sink)
+}
+
 /// Parse one element of a deferred array: the value at `offset` (one of
 /// [`Deferred::elements`]) in the `text` given to [`parse_deferring`], with spans that are
 /// offsets into `text`.
@@ -279,7 +309,18 @@ pub fn parse_deferring(bytes: &[u8], defer: &[&str]) -> Result<(Node, Vec<Deferr
 /// The first problem in the value; none when `text` passed [`parse_deferring`].
 pub fn parse_element(text: &str, offset: usize) -> Result<Node, JsonError> {
     // The element sits in a top-level array: two levels deep.
-    parser::parse_value_at(text, offset, 2)
+    parser::parse_value_at(text, offset, 2, &[])
+}
+
+/// [`parse_element`], except that when the element is an object only its members whose key is
+/// in `keep` are built (all of them when `keep` is empty); the others are still validated, with
+/// the same errors, but are not in the returned tree.
+///
+/// # Errors
+///
+/// As [`parse_element`].
+pub fn parse_element_keeping(text: &str, offset: usize, keep: &[&str]) -> Result<Node, JsonError> {
+    parser::parse_value_at(text, offset, 2, keep)
 }
 
 /// Decode the CONTENT of a JSON string literal (the raw text between the quotes, escapes not yet
@@ -295,7 +336,7 @@ pub fn unescape_with_map(raw: &str) -> Option<(String, Vec<usize>)> {
 }
 
 /// The error for bytes that are not valid UTF-8.
-fn utf8_error(bytes: &[u8], e: &std::str::Utf8Error) -> JsonError {
+pub(crate) fn utf8_error(bytes: &[u8], e: &std::str::Utf8Error) -> JsonError {
     let start = e.valid_up_to();
     let end = match e.error_len() {
         Some(len) => start.saturating_add(len),

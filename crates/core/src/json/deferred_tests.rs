@@ -1,6 +1,9 @@
 //! [`super::parse_deferring`] and [`super::parse_element`] against [`super::parse`].
 
-use super::{parse, parse_deferring, parse_element, Value};
+use super::{
+    parse, parse_deferring, parse_element, parse_element_keeping, parse_str, parse_streaming, Node,
+    Value,
+};
 
 const KEYS: &[&str] = &["RoleDetailList", "Roles"];
 
@@ -93,4 +96,89 @@ fn deferred_elements_count_their_depth() {
         parse_element(&ok, first).map(|n| n.span),
         parse(ok.as_bytes()).map(|n| n.as_object().unwrap()[0].value.as_array().unwrap()[0].span)
     );
+}
+
+/// Reading an element keeping some of its members gives the whole element without the others,
+/// at every element of every document, for key lists that keep none, some and all members.
+#[test]
+fn keeping_leaves_out_exactly_the_other_members() {
+    let docs = DOCS.iter().copied().chain([
+        r#"{"Roles": [{"RoleName": "a", "Tags": [{"Key": "k", "Value": {"deep": [1, {}]}}], "Arn": "x", "RoleName": "b"}, [{"RoleName": 1}], {}]}"#,
+    ]);
+    let keeps: [&[&str]; 4] = [&[], &["RoleName"], &["Arn", "RoleName"], &["nothing"]];
+    for doc in docs {
+        let Ok((_, lists)) = parse_deferring(doc.as_bytes(), KEYS) else {
+            continue;
+        };
+        for &at in lists.iter().flat_map(|d| &d.elements) {
+            let whole = parse_element(doc, at).expect("a validated element parses");
+            for keep in keeps {
+                let mut expected: Node = whole.clone();
+                if let Value::Object(members) = &mut expected.value {
+                    if !keep.is_empty() {
+                        members.retain(|m| keep.contains(&m.key.as_str()));
+                    }
+                }
+                assert_eq!(
+                    parse_element_keeping(doc, at, keep),
+                    Ok(expected),
+                    "{doc} at {at} keeping {keep:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Streaming a list hands the sink exactly the elements that reading them one at a time from the
+/// deferred offsets gives, in order, with the same tree and the same errors as deferring.
+#[test]
+fn streaming_hands_out_the_elements_deferring_reads() {
+    let docs = DOCS.iter().copied().chain([
+        r#"{"Roles": [{"RoleName": "a", "Tags": [{"Key": "k"}], "Arn": "x"}, {"Roles": [1]}, 2], "Other": [{"RoleName": "kept whole", "Tags": []}]}"#,
+        r#"{"UserDetailList": [{"a": 1}], "Roles": [[{"RoleName": "nested", "Tags": 1}]], "Roles": [{"Tags": 2}]}"#,
+        r#"{"Roles": [{"RoleName": "a"}, {"RoleName": "b", "Tags": [}]}"#,
+    ]);
+    let keeps: [&[&str]; 3] = [&[], &["RoleName"], &["Arn", "RoleName"]];
+    for doc in docs {
+        for keep in keeps {
+            // "Roles" is streamed, "RoleDetailList" deferred.
+            let mut seen = Vec::new();
+            let streamed = parse_streaming(
+                doc,
+                &["RoleDetailList", "UserDetailList"],
+                &["Roles"],
+                keep,
+                &mut |list, node| {
+                    seen.push((list, node));
+                },
+            );
+            let deferred = parse_deferring(
+                doc.as_bytes(),
+                &["RoleDetailList", "UserDetailList", "Roles"],
+            );
+            match (&streamed, &deferred) {
+                (Ok((root, lists)), Ok((root_d, lists_d))) => {
+                    assert_eq!(root, root_d, "{doc}");
+                    assert_eq!(lists, lists_d, "{doc}");
+                    let roles_lists: Vec<usize> = root
+                        .members_named("Roles")
+                        .filter(|m| lists.iter().any(|d| d.start == m.value.span.start))
+                        .map(|m| m.value.span.start)
+                        .collect();
+                    let expected: Vec<(usize, Node)> = lists
+                        .iter()
+                        .filter(|d| roles_lists.contains(&d.start))
+                        .flat_map(|d| d.elements.iter().map(move |&at| (d.start, at)))
+                        .map(|(list, at)| (list, parse_element_keeping(doc, at, keep).unwrap()))
+                        .collect();
+                    assert_eq!(seen, expected, "{doc} keeping {keep:?}");
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!(a, b, "{doc}");
+                    assert_eq!(Err(a.clone()), parse_str(doc), "{doc}");
+                }
+                _ => panic!("{doc}: {streamed:?} vs {deferred:?}"),
+            }
+        }
+    }
 }

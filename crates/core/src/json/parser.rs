@@ -17,8 +17,8 @@ enum Frame {
         start: usize,
         /// Where its elements start on the element scratch stack.
         base: usize,
-        /// Whether this is a deferred top-level array whose elements are only validated.
-        deferred: bool,
+        /// Whether this is a deferred or streamed top-level array.
+        list: List,
     },
     /// An open object, whose next value belongs to `key`.
     Object {
@@ -31,6 +31,17 @@ enum Frame {
         /// Where that key is written.
         key_span: Span,
     },
+}
+
+/// How a top-level array's elements are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    /// Like any other value: built into the tree.
+    Built,
+    /// Only validated (see [`parse_document_deferring`]).
+    Deferred,
+    /// Built one at a time and handed to the sink, not kept in the tree.
+    Streamed,
 }
 
 /// Which container an element or member belongs to.
@@ -228,6 +239,22 @@ pub(super) fn parse_document_deferring(
     text: &str,
     defer: &[&str],
 ) -> Result<(Node, Vec<super::Deferred>), JsonError> {
+    parse_document_streaming(text, defer, &[], &[], &mut |_, _| {})
+}
+
+/// [`parse_document_deferring`], except that the elements of top-level arrays whose key is in
+/// `stream` (and not in `defer`) are built, one at a time, and handed to `sink` with the offset
+/// of their array's `[` as soon as each is read, instead of being kept in the tree (the array
+/// is empty in the tree and listed in the returned [`super::Deferred`]s, as if deferred). When
+/// `keep` is not empty, only the members whose key is in `keep` are built in elements that are
+/// objects. The sink may have been handed elements when the document turns out to be invalid.
+pub(super) fn parse_document_streaming(
+    text: &str,
+    defer: &[&str],
+    stream: &[&str],
+    keep: &[&str],
+    sink: &mut dyn FnMut(usize, Node),
+) -> Result<(Node, Vec<super::Deferred>), JsonError> {
     let start = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -241,6 +268,12 @@ pub(super) fn parse_document_deferring(
         base_depth: 0,
         defer,
         deferred: Vec::new(),
+        keep,
+        keep_level: 0,
+        skipping: false,
+        stream,
+        sink,
+        in_list: false,
     };
     parser.skip_ws();
     if parser.at_end() {
@@ -262,7 +295,15 @@ pub(super) fn parse_document_deferring(
 
 /// Parse the one value that starts at `pos` in `text` (after optional whitespace), nested
 /// `depth` levels deep in its document, as an element of an array; spans are offsets into `text`.
-pub(super) fn parse_value_at(text: &str, pos: usize, depth: usize) -> Result<Node, JsonError> {
+///
+/// When `keep` is not empty and the value is an object, only its members whose key is in `keep`
+/// are built; the others are validated (with the same errors) and left out of the tree.
+pub(super) fn parse_value_at(
+    text: &str,
+    pos: usize,
+    depth: usize,
+    keep: &[&str],
+) -> Result<Node, JsonError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -271,12 +312,18 @@ pub(super) fn parse_value_at(text: &str, pos: usize, depth: usize) -> Result<Nod
         base_depth: depth,
         defer: &[],
         deferred: Vec::new(),
+        keep,
+        keep_level: 1,
+        skipping: false,
+        stream: &[],
+        sink: &mut |_, _| {},
+        in_list: false,
     };
     parser.parse_tree(ValueCtx::NextElement)
 }
 
 /// The parser's position in one document.
-struct Parser<'a> {
+struct Parser<'a, 's> {
     /// The whole input.
     text: &'a str,
     /// `text` as bytes.
@@ -292,9 +339,25 @@ struct Parser<'a> {
     defer: &'a [&'a str],
     /// The deferred arrays found so far.
     deferred: Vec<super::Deferred>,
+    /// The keys of the members that are built in the objects at [`Parser::keep_level`] (all
+    /// when empty).
+    keep: &'a [&'a str],
+    /// How many containers are open (that object included) when an object whose members are
+    /// filtered by [`Parser::keep`] is read: 1 for the value of [`parse_value_at`], 3 for the
+    /// elements of a streamed array while one is read, 0 (none) otherwise.
+    keep_level: usize,
+    /// Whether the member being read is left out (see [`Parser::keep`]); `build` is off while
+    /// it is read.
+    skipping: bool,
+    /// The top-level keys whose array values are streamed.
+    stream: &'a [&'a str],
+    /// Where the elements of streamed arrays go.
+    sink: &'s mut dyn FnMut(usize, Node),
+    /// Whether a deferred or streamed array is being read.
+    in_list: bool,
 }
 
-impl<'a> Parser<'a> {
+impl<'a> Parser<'a, '_> {
     /// The byte at the current position.
     #[inline]
     fn peek(&self) -> Option<u8> {
@@ -318,6 +381,17 @@ impl<'a> Parser<'a> {
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
+            // Indentation: eight spaces at a time.
+            while let Some(chunk) = self
+                .bytes
+                .get(self.pos..)
+                .and_then(<[u8]>::first_chunk::<8>)
+            {
+                if *chunk != [b' '; 8] {
+                    break;
+                }
+                self.pos += 8;
+            }
         }
     }
 
@@ -338,11 +412,16 @@ impl<'a> Parser<'a> {
         pos
     }
 
-    /// Whether an array opening now, inside the open containers `stack`, is deferred.
-    fn defers(&self, stack: &[Frame]) -> bool {
-        self.build
-            && self.base_depth == 0
-            && matches!(stack, [Frame::Object { key, .. }] if self.defer.contains(&key.as_str()))
+    /// How the array opening now, inside the open containers `stack`, is read.
+    fn list_kind(&self, stack: &[Frame]) -> List {
+        if !self.build || self.base_depth != 0 {
+            return List::Built;
+        }
+        match stack {
+            [Frame::Object { key, .. }] if self.defer.contains(&key.as_str()) => List::Deferred,
+            [Frame::Object { key, .. }] if self.stream.contains(&key.as_str()) => List::Streamed,
+            _ => List::Built,
+        }
     }
 
     /// Read the value at the current position, with all its children; `ctx` says where it is.
@@ -352,8 +431,8 @@ impl<'a> Parser<'a> {
         let mut members: Vec<Member> = Vec::new();
         'value: loop {
             self.skip_ws();
-            if !self.build && stack.len() == 2 {
-                // An element of the deferred array starts here.
+            if self.in_list && stack.len() == 2 {
+                // An element of the deferred or streamed array starts here.
                 if let Some(d) = self.deferred.last_mut() {
                     d.elements.push(self.pos);
                 }
@@ -368,18 +447,23 @@ impl<'a> Parser<'a> {
                             value: Value::Array(Vec::new()),
                         }
                     } else {
-                        let deferred = self.defers(&stack);
-                        if deferred {
-                            self.build = false;
+                        let list = self.list_kind(&stack);
+                        if list != List::Built {
+                            self.in_list = true;
                             self.deferred.push(super::Deferred {
                                 start,
                                 elements: Vec::new(),
                             });
                         }
+                        match list {
+                            List::Deferred => self.build = false,
+                            List::Streamed => self.keep_level = 3,
+                            List::Built => {}
+                        }
                         stack.push(Frame::Array {
                             start,
                             base: items.len(),
-                            deferred,
+                            list,
                         });
                         ctx = ValueCtx::FirstElement;
                         continue 'value;
@@ -395,6 +479,9 @@ impl<'a> Parser<'a> {
                         }
                     } else {
                         let (key, key_span) = self.key(true)?;
+                        if stack.len() + 1 == self.keep_level {
+                            self.skip_unless_kept(&key);
+                        }
                         stack.push(Frame::Object {
                             start,
                             base: members.len(),
@@ -410,16 +497,15 @@ impl<'a> Parser<'a> {
             // `node` is complete: add it to the innermost open container, and close containers
             // for as long as their closing bracket follows.
             loop {
+                let stack_len = stack.len();
                 let Some(frame) = stack.last_mut() else {
                     return Ok(node);
                 };
                 match frame {
-                    Frame::Array {
-                        start,
-                        base,
-                        deferred,
-                    } => {
-                        if self.build {
+                    Frame::Array { start, base, list } => {
+                        if *list == List::Streamed {
+                            (self.sink)(*start, node);
+                        } else if self.build {
                             items.push(node);
                         }
                         self.skip_ws();
@@ -431,8 +517,10 @@ impl<'a> Parser<'a> {
                             }
                             Some(b']') => {
                                 self.pos += 1;
-                                if *deferred {
+                                if *list != List::Built {
                                     self.build = true;
+                                    self.in_list = false;
+                                    self.keep_level = 0;
                                 }
                                 node = Node {
                                     span: Span::new(*start, self.pos),
@@ -454,12 +542,19 @@ impl<'a> Parser<'a> {
                                 key_span: *key_span,
                                 value: node,
                             });
+                        } else if self.skipping && stack_len == self.keep_level {
+                            // The left-out member of the root object is complete.
+                            self.skipping = false;
+                            self.build = true;
                         }
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => {
                                 self.comma(b'}')?;
                                 (*key, *key_span) = self.key(false)?;
+                                if stack_len == self.keep_level {
+                                    self.skip_unless_kept(key);
+                                }
                                 ctx = ValueCtx::MemberValue;
                                 continue 'value;
                             }
@@ -476,6 +571,15 @@ impl<'a> Parser<'a> {
                 }
                 stack.pop();
             }
+        }
+    }
+
+    /// Leave out the root object's member with `key` when [`Parser::keep`] does not list it.
+    #[inline]
+    fn skip_unless_kept(&mut self, key: &str) {
+        if self.build && !self.keep.is_empty() && !self.keep.contains(&key) {
+            self.skipping = true;
+            self.build = false;
         }
     }
 

@@ -1066,6 +1066,23 @@ proptest! {
     }
 
     #[test]
+    fn any_indentation_round_trips(value in arb_json(), width in 0..20usize, tab in any::<bool>()) {
+        // Runs of spaces of every length around the eight-at-a-time skip, and tabs among them.
+        let mut indent = vec![b' '; width];
+        if tab && width > 0 {
+            indent[width / 2] = b'\t';
+        }
+        let mut out = Vec::new();
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(&indent);
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+        serde::Serialize::serialize(&value, &mut ser).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let node = parse_str(&text).unwrap();
+        prop_assert_eq!(&to_serde(&node), &value);
+        check_spans(&text, &node);
+    }
+
+    #[test]
     fn spans_lie_within_the_input_on_char_boundaries(text in "\\PC{0,64}") {
         spans_are_in_bounds(&text)?;
     }

@@ -830,7 +830,7 @@ fn is_dns_label(s: &str) -> bool {
 }
 
 /// `system:serviceaccount:<label>:<label>[.<label>…]`: what [`kubernetes_grammar`] accepts.
-fn quick_kubernetes(s: &str) -> bool {
+pub(crate) fn quick_kubernetes(s: &str) -> bool {
     s.strip_prefix(SA_PREFIX)
         .and_then(|rest| rest.split_once(':'))
         .is_some_and(|(ns, name)| is_dns_label(ns) && name.split('.').all(is_dns_label))

@@ -2,13 +2,14 @@
 
 use super::group_oidc::{
     family, github_grammar, github_immutable_grammar, is_kubernetes_issuer, kubernetes_grammar,
-    loose_claim_conditions, Failure, Item, Phase, ValuePattern, Verdict, SA_PREFIX,
+    loose_claim_conditions, quick_kubernetes, Failure, Item, Phase, ValuePattern, Verdict,
+    SA_PREFIX,
 };
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::data::IssuerFamily;
 use crate::lint::rule::declare_rule;
 use crate::lint::{LintContext, Rule, RuleMeta};
-use crate::policy::{ConditionValue, OperatorFamily};
+use crate::policy::{CompiledValue, ConditionValue, OperatorFamily};
 
 declare_rule! {
     /// ## What it does
@@ -135,7 +136,15 @@ impl Rule for MalformedSubject {
                         continue;
                     };
                     let exact = op.base.family() == OperatorFamily::StringExact;
+                    let plain = !op.base.ignores_case()
+                        && matches!(
+                            op.base.family(),
+                            OperatorFamily::StringExact | OperatorFamily::StringLike
+                        );
                     for value in &condition.values {
+                        if kubernetes && plain && plainly_well_formed(value) {
+                            continue;
+                        }
                         let Some(pattern) = ValuePattern::of(value, op) else {
                             continue;
                         };
@@ -158,6 +167,25 @@ impl Rule for MalformedSubject {
             }
         }
     }
+}
+
+/// Whether `value` is a service-account subject written out in full that [`check_kubernetes`]
+/// accepts (the common case), seen from its text alone: no wildcard or policy variable, the
+/// grammar's direct test passes, and the parts are within their lengths. Only for operators
+/// that compare case-sensitively.
+fn plainly_well_formed(value: &ConditionValue) -> bool {
+    let text = value.text.as_str();
+    !matches!(value.compiled, CompiledValue::Template(_))
+        && !text.contains(['*', '?'])
+        && quick_kubernetes(text)
+        && text
+            .strip_prefix(SA_PREFIX)
+            .and_then(|rest| rest.split_once(':'))
+            .is_some_and(|(namespace, name)| {
+                namespace.len() <= 63
+                    && name.len() <= 253
+                    && name.split('.').all(|label| label.len() <= 63)
+            })
 }
 
 fn finding(value: &ConditionValue, message: String, help: String) -> Finding {
@@ -443,6 +471,34 @@ fn github_reason(pattern: &ValuePattern, failure: Failure) -> (String, String) {
 mod tests {
     use super::super::group_oidc::testing::{findings, policy, underlined, EKS};
     use crate::diagnostic::Severity;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut for plain subjects never skips a value that the full check would report.
+        #[test]
+        fn plain_subjects_are_skipped_only_when_the_check_accepts_them(
+            namespace in prop_oneof!["[a-z0-9][a-z0-9-]{0,68}[a-z0-9]", "[a-z0-9.:_A-]{0,70}"],
+            name in prop_oneof![
+                "[a-z0-9][a-z0-9-]{0,68}[a-z0-9](\\.[a-z0-9][a-z0-9-]{0,68}[a-z0-9]){0,4}",
+                "[a-z0-9.:_A-]{0,70}(\\.[a-z0-9-]{0,70}){0,4}",
+            ],
+            like in any::<bool>(),
+            prefix in prop::sample::select(vec!["system:serviceaccount:", "system:serviceaccounts:", "system:serviceaccount", ""]),
+        ) {
+            let text = format!("{prefix}{namespace}:{name}");
+            let value = crate::policy::ConditionValue {
+                text: text.clone(),
+                span: crate::source::Span::new(0, 0),
+                compiled: super::CompiledValue::Text,
+            };
+            let op = crate::policy::Operator::parse(if like { "StringLike" } else { "StringEquals" }).unwrap();
+            let pattern = super::ValuePattern::of(&value, op).unwrap();
+            let full = super::check_kubernetes(&pattern, &value);
+            if super::plainly_well_formed(&value) {
+                prop_assert!(full.is_none(), "{text}: {full:?}");
+            }
+        }
+    }
 
     fn run(json: &str) -> Vec<crate::diagnostic::Finding> {
         findings("TL207", json)
