@@ -54,9 +54,7 @@ pub fn read_roles<'t, R: Send>(
                     .collect();
             }
             // Free what the other threads are done with.
-            while let Ok(nodes) = returned.try_recv() {
-                drop(nodes);
-            }
+            while returned.try_recv().is_ok() {}
             give(&tx, (seq, list, nodes), mine, work);
             seq += 1;
         };

@@ -180,7 +180,7 @@ const DEFERRED_KEYS: &[&str] = &[
     "Policies",
 ];
 
-/// The members of a role that [`role_entry`] reads: a dump's roles are built with only these.
+/// The members of a role that [`read_role`] reads: a dump's roles are built with only these.
 const ROLE_KEYS: &[&str] = &["RoleName", "Arn", "AssumeRolePolicyDocument"];
 
 /// The keys of the lists that hold roles (of authorization-details and list-roles documents).
@@ -257,7 +257,7 @@ impl<'a> RoleList<'a> {
         for &offset in self.starts.get(start..end).unwrap_or_default() {
             // The whole document was validated, so an element cannot fail to parse.
             if let Ok(role) = json::parse_element_keeping(self.text, offset, ROLE_KEYS) {
-                f(role_entry(&role, self.text));
+                f(read_role(&role, self.text));
             }
         }
     }
@@ -307,12 +307,6 @@ pub fn prepare_streaming<'a>(text: &'a str, sink: &mut dyn FnMut(usize, Node)) -
         Ok((root, deferred)) => prepared(text, &root, deferred),
         Err(err) => unreadable(text, err),
     }
-}
-
-/// A role of a dump, as one of [`prepare_streaming`]'s elements (or as read from the file).
-#[must_use]
-pub fn read_role(role: &Node, text: &str) -> RoleEntry {
-    role_entry(role, text)
 }
 
 /// What [`prepare_text`] returns for the parsed `root` and its deferred lists.
@@ -436,16 +430,16 @@ fn read_node(root: &Node, text: &str) -> Input {
         input.findings = findings;
         InputKind::TerraformPlan
     } else if let Some(role) = root.get("Role").filter(|r| r.as_object().is_some()) {
-        push(role_entry(role, text));
+        push(read_role(role, text));
         InputKind::GetRole
     } else if let Some(list) = root.get("RoleDetailList") {
         for role in list.as_array().unwrap_or(&[]) {
-            push(role_entry(role, text));
+            push(read_role(role, text));
         }
         InputKind::AuthorizationDetails
     } else if let Some(list) = root.get("Roles") {
         for role in list.as_array().unwrap_or(&[]) {
-            push(role_entry(role, text));
+            push(read_role(role, text));
         }
         InputKind::ListRoles
     } else if root.get("Statement").is_some() || root.get("Version").is_some() {
@@ -466,7 +460,9 @@ fn read_node(root: &Node, text: &str) -> Input {
     input
 }
 
-fn role_entry(role: &Node, text: &str) -> RoleEntry {
+/// A role of a dump, as one of [`prepare_streaming`]'s elements (or as read from the file).
+#[must_use]
+pub fn read_role(role: &Node, text: &str) -> RoleEntry {
     let name = role
         .get("RoleName")
         .and_then(Node::as_str)
