@@ -90,7 +90,13 @@ pub fn run(args: &CheckArgs) -> Result<Exit, String> {
         .any(|r| threshold.is_some_and(|t| r.finding.severity >= t));
     let out = match args.format {
         CheckFormat::Human => report::human(&reports),
-        CheckFormat::Json => report::json(&reports),
+        CheckFormat::Json => {
+            // Written as it is made: a dump's report is tens of megabytes.
+            let mut out = std::io::stdout().lock();
+            let _ = report::write_json(&reports, threads(), &mut out)
+                .and_then(|()| std::io::Write::flush(&mut out));
+            String::new()
+        }
         CheckFormat::Sarif => report::sarif(&reports),
         CheckFormat::Github => report::github(&reports),
     };

@@ -5,7 +5,8 @@ use serde_json::{json, Value};
 use trustlint_core::check::Report;
 use trustlint_core::diagnostic::Severity;
 use trustlint_core::lint::{rule_by_code, RULES};
-use trustlint_core::output::{self, check::CheckedFile};
+use trustlint_core::output;
+use trustlint_core::output::check::{CheckedFile, DocumentText};
 use trustlint_core::source::{LineIndex, Position};
 
 /// One checked file.
@@ -106,8 +107,20 @@ pub fn human(reports: &[FileReport]) -> String {
     out
 }
 
-/// The schema-1 JSON document of INTERFACE.md.
-pub fn json(reports: &[FileReport]) -> String {
+/// Diagnostics below which the JSON report is written on one thread.
+const PARALLEL_DIAGNOSTICS: usize = 1024;
+
+/// Writes the schema-1 JSON document of INTERFACE.md to `out`: the diagnostics are made in
+/// `threads` contiguous parts on as many threads and written in order, so the text is the same
+/// for any number of threads.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_json(
+    reports: &[FileReport],
+    threads: usize,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let files: Vec<CheckedFile<'_>> = reports
         .iter()
         .map(|r| CheckedFile {
@@ -116,7 +129,28 @@ pub fn json(reports: &[FileReport]) -> String {
             report: &r.report,
         })
         .collect();
-    output::check::document_text(&files, output::Offsets::LineColumn)
+    let text = DocumentText::new(&files, output::Offsets::LineColumn);
+    let len = text.len();
+    let threads = if len < PARALLEL_DIAGNOSTICS {
+        1
+    } else {
+        threads.max(1)
+    };
+    let ranges: Vec<std::ops::Range<usize>> = (0..threads)
+        .map(|i| len * i / threads..len * (i + 1) / threads)
+        .collect();
+    let parts = crate::check::in_parts(&ranges, threads, |part| {
+        let mut bytes = Vec::new();
+        for range in part {
+            text.diagnostics(range.clone(), &mut bytes);
+        }
+        bytes
+    });
+    out.write_all(text.head().as_bytes())?;
+    for part in parts {
+        out.write_all(&part)?;
+    }
+    out.write_all(text.tail().as_bytes())
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -220,4 +254,63 @@ pub fn github(reports: &[FileReport]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use trustlint_core::check::{check, CheckOptions};
+
+    /// `copies` reports of one policy with findings, and one file without findings.
+    fn reports(copies: usize) -> Vec<FileReport> {
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB"},
+            "Action": "sts:AssumeRoleWithWebIdentity", "Sid": "é😀 bad sid",
+            "Condition": {"StringLike": {"oidc.eks.eu-west-1.amazonaws.com/id/AB:sub": "system:serviceaccount:*"}}}]}"#;
+        let mut out: Vec<FileReport> = (0..copies)
+            .map(|i| FileReport {
+                path: format!("team-{i}/role.json"),
+                text: policy.to_owned(),
+                report: check(policy.as_bytes(), &CheckOptions::default()),
+            })
+            .collect();
+        out.insert(
+            copies / 2,
+            FileReport {
+                path: "clean.json".to_owned(),
+                text: "{}".to_owned(),
+                report: check(b"{}", &CheckOptions::default()),
+            },
+        );
+        out
+    }
+
+    /// The report written in parallel parts is the document core prints, for any thread count,
+    /// above and below the size at which it is split.
+    #[test]
+    fn parallel_json_is_the_document() {
+        let per_file: usize = reports(1).iter().map(|r| r.report.findings.len()).sum();
+        assert!(per_file > 0, "the example has findings");
+        for copies in [0, 1, 3, PARALLEL_DIAGNOSTICS / per_file + 7] {
+            let reports = reports(copies);
+            let files: Vec<CheckedFile<'_>> = reports
+                .iter()
+                .map(|r| CheckedFile {
+                    path: &r.path,
+                    text: &r.text,
+                    report: &r.report,
+                })
+                .collect();
+            let want = output::check::document_text(&files, output::Offsets::LineColumn);
+            for threads in [1, 2, 3, 8] {
+                let mut out = Vec::new();
+                write_json(&reports, threads, &mut out).unwrap();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    want,
+                    "{copies} copies on {threads} threads"
+                );
+            }
+        }
+    }
 }

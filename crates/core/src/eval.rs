@@ -8,6 +8,7 @@ mod principal;
 mod request;
 mod unknown;
 
+pub(crate) use condition::holds as condition_holds;
 pub use condition::{ConditionOutcome, ConditionReason};
 pub use principal::{
     matches as principal_matches, principal_account, PrincipalOutcome, RequestPrincipal,

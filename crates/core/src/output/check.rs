@@ -134,23 +134,10 @@ pub fn check_document<'a>(files: &[CheckedFile<'a>], offsets: Offsets) -> CheckD
                 .map(|r| diagnostic(file.path, file.text, &index, map.as_ref(), r)),
         );
     }
-    let count = |s: Severity| {
-        files
-            .iter()
-            .flat_map(|f| &f.report.findings)
-            .filter(|r| r.finding.severity == s)
-            .count()
-    };
     CheckDocument {
         diagnostics,
         schema: 1,
-        summary: Summary {
-            error: count(Severity::Error),
-            files: files.len(),
-            info: count(Severity::Info),
-            policies: files.iter().map(|f| f.report.policies).sum(),
-            warning: count(Severity::Warning),
-        },
+        summary: summary(files),
         tool: Tool {
             name: "trustlint",
             version: VERSION,
@@ -168,9 +155,249 @@ pub fn document(files: &[CheckedFile<'_>], offsets: Offsets) -> Value {
 /// same text as `pretty(&document(files, offsets))`, written without building a value tree.
 #[must_use]
 pub fn document_text(files: &[CheckedFile<'_>], offsets: Offsets) -> String {
-    let mut out = serde_json::to_string_pretty(&check_document(files, offsets)).unwrap_or_default();
-    out.push('\n');
-    out
+    let text = DocumentText::new(files, offsets);
+    let mut out = text.head().into_bytes();
+    text.diagnostics(0..text.len(), &mut out);
+    out.extend_from_slice(text.tail().as_bytes());
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The text of [`document_text`] in parts: the head, the diagnostics of any range of them
+/// (which can be written on separate threads) and the tail. Put together in order they are
+/// exactly [`document_text`]; nothing holds the whole text at once.
+#[derive(Debug)]
+pub struct DocumentText<'a> {
+    files: &'a [CheckedFile<'a>],
+    /// One line index per file.
+    indexes: Vec<LineIndex>,
+    /// One UTF-16 map per file, when UTF-16 offsets are asked for.
+    maps: Vec<Option<Utf16Map>>,
+    /// The document position of each file's first diagnostic, then the number of diagnostics.
+    starts: Vec<usize>,
+}
+
+/// The indentation level of the diagnostics in the document (inside the top-level object's
+/// `diagnostics` array).
+const DIAGNOSTIC_LEVEL: usize = 2;
+
+impl<'a> DocumentText<'a> {
+    /// Index the files' texts for their diagnostics.
+    #[must_use]
+    pub fn new(files: &'a [CheckedFile<'a>], offsets: Offsets) -> Self {
+        let mut starts = Vec::with_capacity(files.len() + 1);
+        let mut at = 0;
+        for file in files {
+            starts.push(at);
+            at += file.report.findings.len();
+        }
+        starts.push(at);
+        DocumentText {
+            files,
+            indexes: files.iter().map(|f| LineIndex::new(f.text)).collect(),
+            maps: files
+                .iter()
+                .map(|f| (offsets == Offsets::Utf16).then(|| Utf16Map::new(f.text)))
+                .collect(),
+            starts,
+        }
+    }
+
+    /// The number of diagnostics.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    /// Whether there are no diagnostics.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The document printed with no diagnostics, and where its `[]` is.
+    fn empty(&self) -> (String, usize) {
+        let mut document = check_document(&[], Offsets::LineColumn);
+        document.summary = summary(self.files);
+        let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+        let at = text.find("[]").unwrap_or(text.len());
+        (text, at)
+    }
+
+    /// The text before the first diagnostic.
+    #[must_use]
+    pub fn head(&self) -> String {
+        let (text, at) = self.empty();
+        text.get(..=at).unwrap_or_default().to_owned()
+    }
+
+    /// The text after the last diagnostic, with the final newline.
+    #[must_use]
+    pub fn tail(&self) -> String {
+        let (text, at) = self.empty();
+        let rest = text.get(at + 1..).unwrap_or_default();
+        let mut out = String::with_capacity(rest.len() + 4);
+        if !self.is_empty() {
+            out.push('\n');
+            out.push_str(&"  ".repeat(DIAGNOSTIC_LEVEL - 1));
+        }
+        out.push_str(rest);
+        out.push('\n');
+        out
+    }
+
+    /// Appends the diagnostics at positions `range` (clamped to [`len`](Self::len)) to `out`,
+    /// each with the separator before it.
+    pub fn diagnostics(&self, range: std::ops::Range<usize>, out: &mut Vec<u8>) {
+        let end = range.end.min(self.len());
+        let mut at = range.start;
+        // About 600 bytes a diagnostic; growing past that is amortised.
+        out.reserve(end.saturating_sub(at).saturating_mul(600));
+        while at < end {
+            // The file holding position `at`: the last whose first position is at or before it.
+            let file = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
+            let (Some(f), Some(index), Some(&first)) = (
+                self.files.get(file),
+                self.indexes.get(file),
+                self.starts.get(file),
+            ) else {
+                return;
+            };
+            let map = self.maps.get(file).and_then(Option::as_ref);
+            let upto = (first + f.report.findings.len()).min(end);
+            for (n, r) in f
+                .report
+                .findings
+                .iter()
+                .enumerate()
+                .take(upto - first)
+                .skip(at - first)
+            {
+                out.extend_from_slice(if first + n == 0 { b"\n" } else { b",\n" });
+                out.extend_from_slice("  ".repeat(DIAGNOSTIC_LEVEL).as_bytes());
+                let d = diagnostic(f.path, f.text, index, map, r);
+                let mut ser = serde_json::Serializer::with_formatter(
+                    &mut *out,
+                    Nested {
+                        level: DIAGNOSTIC_LEVEL,
+                        has_value: false,
+                    },
+                );
+                // Writing to a `Vec` cannot fail, nor can these plain structs.
+                let _ = d.serialize(&mut ser);
+            }
+            at = upto.max(at + 1);
+        }
+    }
+}
+
+/// The summary of a set of files.
+fn summary(files: &[CheckedFile<'_>]) -> Summary {
+    let count = |s: Severity| {
+        files
+            .iter()
+            .flat_map(|f| &f.report.findings)
+            .filter(|r| r.finding.severity == s)
+            .count()
+    };
+    Summary {
+        error: count(Severity::Error),
+        files: files.len(),
+        info: count(Severity::Info),
+        policies: files.iter().map(|f| f.report.policies).sum(),
+        warning: count(Severity::Warning),
+    }
+}
+
+/// `serde_json`'s pretty layout (two spaces a level, `": "` after keys) for a value that starts
+/// `level` levels deep: what `to_string_pretty` prints for it inside the whole document.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Options given as JSON: `select`, `ignore` (arrays of code prefixes), `severity`
@@ -323,9 +550,36 @@ mod tests {
                 report: &broken_report,
             },
         ];
-        for offsets in [Offsets::LineColumn, Offsets::Utf16] {
-            let value = document(&files, offsets);
-            assert_eq!(document_text(&files, offsets), super::super::pretty(&value));
+        let clean = check(b"{}", &CheckOptions::default());
+        let clean = CheckedFile {
+            path: "clean.json",
+            text: "{}",
+            report: &clean,
+        };
+        let [a, b] = files;
+        let sets: [&[CheckedFile<'_>]; 5] =
+            [&[a, b], &[], &[clean], &[clean, a, clean, b], &[b, clean]];
+        for files in sets {
+            for offsets in [Offsets::LineColumn, Offsets::Utf16] {
+                let value = document(files, offsets);
+                let want = super::super::pretty(&value);
+                assert_eq!(document_text(files, offsets), want);
+                // In two parts split anywhere, and one diagnostic a part.
+                let text = DocumentText::new(files, offsets);
+                for split in 0..=text.len() {
+                    let mut out = text.head().into_bytes();
+                    text.diagnostics(0..split, &mut out);
+                    text.diagnostics(split..text.len() + 3, &mut out);
+                    out.extend_from_slice(text.tail().as_bytes());
+                    assert_eq!(String::from_utf8(out).unwrap(), want, "split at {split}");
+                }
+                let mut out = text.head().into_bytes();
+                for n in 0..text.len() {
+                    text.diagnostics(n..n + 1, &mut out);
+                }
+                out.extend_from_slice(text.tail().as_bytes());
+                assert_eq!(String::from_utf8(out).unwrap(), want);
+            }
         }
     }
 }

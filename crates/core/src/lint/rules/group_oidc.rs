@@ -6,13 +6,13 @@
 
 use std::sync::OnceLock;
 
-use crate::eval::{self, Request, RequestContext, RequestPrincipal};
+use crate::eval::{self, RequestContext};
 use crate::lint::data::{self, IssuerFamily};
 use crate::lint::{claim_conditions, is_effective, LintContext, OidcProvider};
 use crate::matching::{LikePattern, Piece, TemplatePart};
 use crate::policy::{
     BaseOperator, CompiledValue, Condition, ConditionValue, Operator, OperatorFamily, SetQualifier,
-    Statement, TrustPolicy,
+    Statement,
 };
 
 /// The action every OIDC web identity request authorises.
@@ -340,19 +340,10 @@ pub(crate) fn audience_example(cx: &LintContext<'_>, prefix: &str) -> String {
     }
 }
 
-/// For every statement and condition of the policy, in order: whether the condition holds when
-/// its key is absent from the request, as the evaluator decides it (SEMANTICS.md §3.9).
-pub(crate) fn holds_without_keys(policy: &TrustPolicy) -> Vec<Vec<bool>> {
-    let request = Request {
-        principal: RequestPrincipal::Federated(String::new()),
-        action: WEB_IDENTITY.to_owned(),
-        context: RequestContext::new(),
-    };
-    eval::explain(policy, &request)
-        .statements
-        .into_iter()
-        .map(|s| s.conditions.into_iter().map(|c| c.matched).collect())
-        .collect()
+/// Whether `condition` holds when its key is absent from the request, as the evaluator decides
+/// it (SEMANTICS.md §3.9).
+pub(crate) fn holds_without_key(condition: &Condition) -> bool {
+    eval::condition_holds(condition, &RequestContext::new())
 }
 
 /// One element of a condition value read as a pattern.
@@ -1172,6 +1163,7 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::{Request, RequestPrincipal};
     use crate::policy::parse_policy;
 
     fn items(pattern: &str) -> Vec<Item> {
@@ -1546,9 +1538,23 @@ mod tests {
                 "Null": {"a:f": "true"}}}]}"#,
         );
         let policy = parsed.policy.unwrap();
-        assert_eq!(
-            holds_without_keys(&policy),
-            vec![vec![false, true, true, true, true]]
-        );
+        let holds: Vec<bool> = policy.statements[0]
+            .conditions
+            .iter()
+            .map(holds_without_key)
+            .collect();
+        assert_eq!(holds, [false, true, true, true, true]);
+        // The same as the full evaluation with an empty request says.
+        let request = Request {
+            principal: RequestPrincipal::Federated(String::new()),
+            action: WEB_IDENTITY.to_owned(),
+            context: RequestContext::new(),
+        };
+        let traced: Vec<bool> = eval::explain(&policy, &request).statements[0]
+            .conditions
+            .iter()
+            .map(|c| c.matched)
+            .collect();
+        assert_eq!(holds, traced);
     }
 }

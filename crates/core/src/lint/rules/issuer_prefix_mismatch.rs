@@ -1,7 +1,7 @@
 //! TL201 `issuer-prefix-mismatch`.
 
 use super::group_oidc::{
-    arn_path, holds_without_keys, issuer_key, looks_like_audience, looks_like_subject,
+    arn_path, holds_without_key, issuer_key, looks_like_audience, looks_like_subject,
     normalise_prefix, strip_scheme,
 };
 use crate::diagnostic::{Finding, Severity};
@@ -90,22 +90,17 @@ impl Rule for IssuerPrefixMismatch {
     }
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Finding>) {
-        let absent = holds_without_keys(cx.policy);
-        for (si, statement) in cx.policy.statements.iter().enumerate() {
+        for statement in &cx.policy.statements {
             let providers: Vec<OidcProvider<'_>> = cx.oidc_providers(statement).collect();
             if providers.is_empty() {
                 continue;
             }
             let domains = built_in_domains(statement);
-            for (ci, condition) in statement.conditions.iter().enumerate() {
+            for condition in &statement.conditions {
                 let Some(key) = issuer_key(&condition.key) else {
                     continue;
                 };
-                let holds = absent
-                    .get(si)
-                    .and_then(|s| s.get(ci))
-                    .copied()
-                    .unwrap_or(false);
+                let holds = holds_without_key(condition);
                 let known = |prefix: &str| {
                     providers.iter().any(|p| p.prefix == prefix) || domains.contains(&prefix)
                 };
