@@ -174,11 +174,20 @@ impl ActionPattern {
     /// Whether `action` (any case) matches.
     #[must_use]
     pub fn matches(&self, action: &str) -> bool {
-        if action.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.matcher.matches(&action.to_ascii_lowercase())
-        } else {
-            self.matcher.matches(action)
+        if !action.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.matcher.matches(action);
         }
+        // Lower-cased on the stack: every STS action name fits.
+        let mut buf = [0u8; 64];
+        if let Some(lower) = buf.get_mut(..action.len()) {
+            lower.copy_from_slice(action.as_bytes());
+            lower.make_ascii_lowercase();
+            // ASCII lower-casing keeps UTF-8 valid.
+            if let Ok(lower) = std::str::from_utf8(lower) {
+                return self.matcher.matches(lower);
+            }
+        }
+        self.matcher.matches(&action.to_ascii_lowercase())
     }
 }
 
@@ -239,5 +248,33 @@ impl TrustPolicy {
             .filter_map(|s| s.principal.as_ref())
             .flat_map(|p| p.entries.iter())
             .filter(|e| e.kind == PrincipalKind::Federated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Actions match in any case, short or long, with non-ASCII letters compared as written.
+    #[test]
+    fn actions_match_in_any_case() {
+        let span = Span::new(0, 0);
+        let long = format!("sts:{}", "Assume".repeat(20));
+        for (pattern, action, want) in [
+            (
+                "sts:AssumeRoleWithWebIdentity",
+                "STS:assumerolewithwebidentity",
+                true,
+            ),
+            ("sts:Assume*", "sts:AssumeRole", true),
+            ("sts:AssumeRole", "sts:AssumeRoleWithSAML", false),
+            ("sts:*", long.as_str(), true),
+            (long.as_str(), long.to_ascii_uppercase().as_str(), true),
+            ("sts:É*", "sts:Éx", true),
+            ("sts:É*", "sts:éx", false),
+        ] {
+            let p = ActionPattern::new(pattern.to_owned(), span);
+            assert_eq!(p.matches(action), want, "{pattern} / {action}");
+        }
     }
 }

@@ -272,6 +272,24 @@ impl Operator {
     pub fn canonical(&self) -> String {
         self.to_string()
     }
+
+    /// Whether `text` is IAM's spelling of the operator (the same as comparing it with
+    /// [`canonical`](Self::canonical), without building that).
+    #[must_use]
+    pub fn is_spelled(&self, text: &str) -> bool {
+        let rest = match self.qualifier {
+            Some(q) => text
+                .strip_prefix(q.name())
+                .and_then(|r| r.strip_prefix(':')),
+            None => Some(text),
+        };
+        let rest = rest.and_then(|r| r.strip_prefix(self.base.name()));
+        match rest {
+            Some(r) if self.if_exists => r == "IfExists",
+            Some(r) => r.is_empty(),
+            None => false,
+        }
+    }
 }
 
 impl fmt::Display for Operator {
@@ -322,6 +340,18 @@ mod tests {
         assert_eq!(op.base, BaseOperator::StringNotLike);
         assert!(op.if_exists);
         assert_eq!(op.canonical(), "ForAllValues:StringNotLikeIfExists");
+        for text in [
+            "ForAllValues:StringNotLikeIfExists",
+            "forallvalues:stringnotlikeifexists",
+            "ForAllValues:StringNotLike",
+            "StringNotLikeIfExists",
+            "ForAllValues:StringNotLikeIfExistsX",
+            "ForAllValues StringNotLikeIfExists",
+        ] {
+            for op in [Operator::parse(text), Some(op)].into_iter().flatten() {
+                assert_eq!(op.is_spelled(text), op.canonical() == text, "{op} / {text}");
+            }
+        }
         assert_eq!(
             Operator::parse("stringequals").unwrap().canonical(),
             "StringEquals"

@@ -868,7 +868,7 @@ impl Cx<'_> {
                 )
                 .with_help("use `Null` without `ForAnyValue:`/`ForAllValues:`"),
             ),
-            Some(op) if op.canonical() != member.key => self.push(
+            Some(op) if !op.is_spelled(&member.key) => self.push(
                 Finding::new(
                     code::UNKNOWN_CONDITION_OPERATOR,
                     Severity::Warning,
@@ -908,7 +908,7 @@ impl Cx<'_> {
         operator: Option<Operator>,
         language: LanguageVersion,
     ) -> Vec<ConditionValue> {
-        let scalars: Vec<&Node> = match &node.value {
+        let scalars: &[Node] = match &node.value {
             Value::Array(items) => {
                 if items.is_empty() {
                     self.push(
@@ -921,9 +921,9 @@ impl Cx<'_> {
                         .with_help("list at least one value, or remove the condition"),
                     );
                 }
-                items.iter().collect()
+                items
             }
-            _ => vec![node],
+            _ => std::slice::from_ref(node),
         };
         let mut out = Vec::with_capacity(scalars.len());
         for item in scalars {

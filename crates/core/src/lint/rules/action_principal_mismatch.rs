@@ -109,17 +109,21 @@ impl Rule for ActionPrincipalMismatch {
                 Caller::Service,
                 Caller::Aws,
             ];
+            // Each entry's kind, found once.
+            let callers: Vec<Option<Caller>> = principal.entries.iter().map(Caller::of).collect();
             let mut mismatched = 0;
             let mut pending = Vec::new();
             for caller in kinds {
+                if !callers.contains(&Some(caller)) || allowed.contains(&caller.action()) {
+                    continue;
+                }
                 let entries: Vec<&PrincipalEntry> = principal
                     .entries
                     .iter()
-                    .filter(|e| Caller::of(e) == Some(caller))
+                    .zip(&callers)
+                    .filter(|(_, c)| **c == Some(caller))
+                    .map(|(e, _)| e)
                     .collect();
-                if entries.is_empty() || allowed.contains(&caller.action()) {
-                    continue;
-                }
                 let wrong: Vec<String> = allowed
                     .iter()
                     .filter(|a| **a != caller.action())
@@ -131,11 +135,10 @@ impl Rule for ActionPrincipalMismatch {
                 mismatched += 1;
                 pending.push((caller, entries, wrong.join(" and ")));
             }
-            let several_kinds = principal
-                .entries
+            let several_kinds = callers
                 .iter()
-                .filter_map(Caller::of)
-                .any(|c| !pending.iter().any(|(p, _, _)| *p == c))
+                .flatten()
+                .any(|c| !pending.iter().any(|(p, _, _)| p == c))
                 || mismatched > 1;
             for (caller, entries, wrong) in pending {
                 let action = caller.action();

@@ -217,20 +217,16 @@ pub(crate) fn split_arn(value: &str) -> Option<ArnParts<'_>> {
 /// Whether `region` has the shape of an AWS region: `us-east-1`, `us-gov-west-1`,
 /// `cn-north-1`, `us-isob-east-1`, `eu-central-2`.
 pub(crate) fn looks_like_region(region: &str) -> bool {
-    let mut parts = region.split('-');
-    let Some(area) = parts.next() else {
+    let lower = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase());
+    let Some((area, rest)) = region.split_once('-') else {
         return false;
     };
-    let rest: Vec<&str> = parts.collect();
-    let Some((number, middle)) = rest.split_last() else {
+    let Some((middle, number)) = rest.rsplit_once('-') else {
         return false;
     };
     area.len() == 2
-        && area.bytes().all(|b| b.is_ascii_lowercase())
-        && !middle.is_empty()
-        && middle
-            .iter()
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && lower(area)
+        && middle.split('-').all(lower)
         && !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())
 }
@@ -310,7 +306,21 @@ mod tests {
         ] {
             assert!(looks_like_region(r), "{r}");
         }
-        for r in ["us-east1", "useast-1", "us-east-", "US-EAST-1", "eks", ""] {
+        for r in [
+            "us-east1",
+            "useast-1",
+            "us-east-",
+            "US-EAST-1",
+            "eks",
+            "",
+            "us--1",
+            "u-east-1",
+            "us-east-1a",
+            "-east-1",
+            "us-east-1-",
+            "us-ea st-1",
+            "us-east-x1",
+        ] {
             assert!(!looks_like_region(r), "{r}");
         }
         assert_eq!(region_partition("us-gov-east-1"), "aws-us-gov");

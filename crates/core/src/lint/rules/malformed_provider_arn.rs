@@ -323,29 +323,30 @@ fn digits_or<'a>(candidate: &'a str, fallback: &'a str) -> &'a str {
 
 /// Problems in the issuer part of `arn:…:oidc-provider/<issuer>`.
 fn oidc_problem(arn: &ArnParts<'_>, issuer: &str) -> Option<Problem> {
-    let prefix = format!("arn:{}:iam::{}:oidc-provider/", arn.partition, arn.account);
-    let lower = issuer.to_ascii_lowercase();
-    if let Some(scheme) = ["https://", "http://"]
-        .iter()
-        .find(|s| lower.starts_with(**s))
-    {
+    // Made only for a finding's help.
+    let prefix = || format!("arn:{}:iam::{}:oidc-provider/", arn.partition, arn.account);
+    if let Some(scheme) = ["https://", "http://"].iter().find(|s| {
+        issuer
+            .get(..s.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(s))
+    }) {
         let rest = issuer.get(scheme.len()..).unwrap_or("");
         return error(
             format!("provider ARN keeps the `{scheme}` of the issuer URL: provider ARNs never contain it"),
-            format!("write `{prefix}{rest}`"),
+            format!("write `{p}{rest}`", p = prefix()),
         );
     }
     if issuer.is_empty() {
         return error(
             "provider ARN names no issuer after `oidc-provider/`".to_owned(),
-            format!("write `{prefix}<issuer without https://>`"),
+            format!("write `{p}<issuer without https://>`", p = prefix()),
         );
     }
     let (host, path) = issuer.split_once('/').unwrap_or((issuer, ""));
     if host.is_empty() {
         return error(
             "provider ARN has an empty issuer host".to_owned(),
-            format!("write `{prefix}<host>[/<path>]`"),
+            format!("write `{p}<host>[/<path>]`", p = prefix()),
         );
     }
     if host.contains(':') {
@@ -366,7 +367,7 @@ fn oidc_problem(arn: &ArnParts<'_>, issuer: &str) -> Option<Problem> {
                 };
                 return error(
                     format!("EKS issuer `{host}` is misspelled: EKS issuers are `oidc.eks.<region>.amazonaws.com`"),
-                    format!("write `{prefix}{fixed_host}{tail}`"),
+                    format!("write `{p}{fixed_host}{tail}`", p = prefix()),
                 );
             }
         }
@@ -374,7 +375,10 @@ fn oidc_problem(arn: &ArnParts<'_>, issuer: &str) -> Option<Problem> {
     if matches!(host, "oidc.eks.amazonaws.com" | "oidc.eks.amazonaws.com.cn") {
         return error(
             format!("EKS issuer `{host}` has no region"),
-            format!("write `{prefix}oidc.eks.<region>.amazonaws.com/id/<cluster id>`"),
+            format!(
+                "write `{p}oidc.eks.<region>.amazonaws.com/id/<cluster id>`",
+                p = prefix()
+            ),
         );
     }
     let eks = eks_host(host)?;
@@ -391,13 +395,13 @@ fn oidc_problem(arn: &ArnParts<'_>, issuer: &str) -> Option<Problem> {
     let Some(id) = path.strip_prefix("id/") else {
         return error(
             format!("EKS issuer `{issuer}` lacks `/id/<cluster id>`"),
-            format!("write `{prefix}{host}/id/<cluster id>`"),
+            format!("write `{p}{host}/id/<cluster id>`", p = prefix()),
         );
     };
     if let Some(bare) = id.strip_suffix('/') {
         return error(
             format!("EKS issuer `{issuer}` ends with `/`: EKS issuers have no trailing slash, and the provider URL must equal the issuer exactly"),
-            format!("write `{prefix}{host}/id/{bare}`"),
+            format!("write `{p}{host}/id/{bare}`", p = prefix()),
         );
     }
     let hex = id.len() == 32

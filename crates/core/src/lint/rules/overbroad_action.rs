@@ -95,7 +95,6 @@ impl Rule for OverbroadAction {
             let Some(actions) = &statement.action else {
                 continue;
             };
-            let help = needed_actions_help(statement);
             if actions.negated {
                 out.push(
                     Self::META
@@ -103,20 +102,27 @@ impl Rule for OverbroadAction {
                             actions.span,
                             "`NotAction` in an `Allow` statement allows every action it does not list",
                         )
-                        .with_help(help),
+                        .with_help(needed_actions_help(statement)),
                 );
                 continue;
             }
+            let mut broad = actions
+                .patterns
+                .iter()
+                .filter(|p| STS_ACTIONS.iter().all(|a| p.matches(a)))
+                .peekable();
+            if broad.peek().is_none() {
+                continue;
+            }
+            // The help and the actions it names, only for statements with a finding.
+            let help = needed_actions_help(statement);
             let needed = needed_actions(statement);
             let extra: Vec<String> = [TAG_SESSION, SET_SOURCE_IDENTITY]
                 .iter()
                 .filter(|a| !needed.contains(a))
                 .map(|a| format!("`{a}`"))
                 .collect();
-            for pattern in &actions.patterns {
-                if !STS_ACTIONS.iter().all(|a| pattern.matches(a)) {
-                    continue;
-                }
+            for pattern in broad {
                 let scope = if pattern.matches("ec2:RunInstances") {
                     "every action"
                 } else {
