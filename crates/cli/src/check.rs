@@ -127,9 +127,6 @@ fn walk(
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
-        // Children in name order: the walk then yields paths in `Path` order, and the sort
-        // below only confirms it (n comparisons instead of n log n).
-        .sort_by_file_name(std::ffi::OsStr::cmp)
         .filter_entry(|e| {
             !matches!(
                 e.file_name().to_str(),
@@ -156,9 +153,31 @@ fn walk(
             explicit: false,
         });
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
+    sort_paths(&mut found);
     out.extend(found);
     Ok(())
+}
+
+/// Sorts targets in `Path` order (component by component). Comparing the bytes with `/` as
+/// the lowest gives that order for the paths of one walk, without parsing components at each
+/// comparison; the result is checked, and sorted by `Path` if it is not in that order.
+fn sort_paths(found: &mut [Target]) {
+    found.sort_by_cached_key(|t| separator_first(&t.path));
+    if !found.windows(2).all(|w| w[0].path <= w[1].path) {
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+}
+
+/// A key whose byte order is `Path` order for paths without `.`, `..` or repeated separators
+/// inside: the path's bytes with each `/` made the lowest byte (NUL, which no path holds).
+fn separator_first(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    for c in &mut key {
+        if *c == b'/' {
+            *c = 0;
+        }
+    }
+    key
 }
 
 /// How many threads to use: `TRUSTLINT_THREADS`, else one per core.
@@ -600,4 +619,64 @@ fn looks_like_policy(bytes: &[u8]) -> bool {
 fn display(path: &Path) -> String {
     let s = path.display().to_string();
     s.strip_prefix("./").map_or(s.clone(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Walked paths end up in `Path` order, whatever order the walk gave them in.
+    #[test]
+    fn paths_sort_component_by_component() {
+        let names = [
+            "root/a/b.json",
+            "root/a-b.json",
+            "root/a/b/c.json",
+            "root/ab.json",
+            "root/a.json",
+            "root/a/b",
+            "root/A.json",
+            "root/a b/x.yaml",
+            "root/é/x.json",
+            "root/z/../y.json",
+            "root/./q.json",
+            "root/a//c.json",
+        ];
+        let mut want: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
+        want.sort();
+        // Without `.`, `..` or `//`, the byte comparison alone is `Path` order.
+        let mut clean: Vec<&Path> = want
+            .iter()
+            .map(PathBuf::as_path)
+            .filter(|p| {
+                let s = p.to_str().unwrap_or_default();
+                !s.contains("/.") && !s.contains("//")
+            })
+            .collect();
+        assert!(clean.len() > 5);
+        let sorted = clean.clone();
+        clean.reverse();
+        clean.sort_by_key(|p| separator_first(p));
+        assert_eq!(clean, sorted);
+        // Every rotation and the reverse of the list.
+        for n in 0..names.len() {
+            for reverse in [false, true] {
+                let mut order: Vec<&str> = names.to_vec();
+                order.rotate_left(n);
+                if reverse {
+                    order.reverse();
+                }
+                let mut targets: Vec<Target> = order
+                    .iter()
+                    .map(|p| Target {
+                        path: PathBuf::from(p),
+                        explicit: false,
+                    })
+                    .collect();
+                sort_paths(&mut targets);
+                let got: Vec<PathBuf> = targets.into_iter().map(|t| t.path).collect();
+                assert_eq!(got, want, "from {order:?}");
+            }
+        }
+    }
 }

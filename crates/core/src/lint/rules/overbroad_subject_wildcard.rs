@@ -213,7 +213,7 @@ fn every_namespace_witness(cx: &LintContext<'_>, prefix: &str, principal: &str) 
     });
     let mut witness = None;
     for probe in probes {
-        witness = Some(subjects.intersect(probe).ok()?.shortest_witness()?);
+        witness = Some(subjects.shortest_common_witness(probe).ok()??);
     }
     witness
 }
