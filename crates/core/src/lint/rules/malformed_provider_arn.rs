@@ -142,7 +142,15 @@ fn problem(value: &str, account: &str) -> Option<Problem> {
         // A whole-value wildcard is TL104's.
         return None;
     }
-    if value.chars().any(char::is_whitespace) {
+    // `char::is_whitespace`, byte by byte for ASCII text.
+    let whitespace = if value.is_ascii() {
+        value
+            .bytes()
+            .any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))
+    } else {
+        value.chars().any(char::is_whitespace)
+    };
+    if whitespace {
         let trimmed = value.trim();
         let help = if trimmed.chars().any(char::is_whitespace) || trimmed.is_empty() {
             "remove the whitespace: provider ARNs and issuer URLs contain none".to_owned()
@@ -160,7 +168,7 @@ fn problem(value: &str, account: &str) -> Option<Problem> {
             "render the template before use: a principal is never substituted, and IAM expects `arn:<partition>:iam::<account>:oidc-provider/<issuer>`".to_owned(),
         );
     }
-    if value.contains(['*', '?']) {
+    if value.bytes().any(|b| b == b'*' || b == b'?') {
         return error(
             "`Federated` principal contains a wildcard: principals are matched exactly, and IAM does not allow wildcards in them".to_owned(),
             "name the provider exactly; narrow who may use it with conditions on `:sub`".to_owned(),
@@ -433,6 +441,24 @@ mod tests {
     use crate::check::{check, CheckOptions};
 
     const ID: &str = "0123456789ABCDEF0123456789ABCDEF";
+
+    /// Every character `char::is_whitespace` names is reported, ASCII or not.
+    #[test]
+    fn whitespace_of_every_kind() {
+        let arn = format!(
+            "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/{ID}"
+        );
+        assert!(findings(&arn).is_empty());
+        for ws in [
+            '\t', '\n', '\u{b}', '\u{c}', '\r', ' ', '\u{85}', '\u{a0}', '\u{2028}', '\u{3000}',
+        ] {
+            let f = findings(&format!("{arn}{ws}"));
+            assert!(
+                f.iter().any(|(_, m)| m.contains("contains whitespace")),
+                "{ws:?}: {f:?}"
+            );
+        }
+    }
 
     fn findings(federated: &str) -> Vec<(Severity, String)> {
         let doc = format!(

@@ -95,8 +95,7 @@ impl Rule for PartitionMismatch {
             .policy
             .statements
             .iter()
-            .flat_map(|s| s.principal.iter().flat_map(|p| p.entries.iter()))
-            .filter_map(OidcProvider::from_entry)
+            .flat_map(|s| cx.oidc_providers(s))
         {
             if let Some(f) = mismatch(&provider) {
                 out.push(f);

@@ -121,6 +121,21 @@ fn render_name(rest: &[PatChar]) -> String {
 /// `system:serviceaccount:<ns>:` and then completes the subject with a name the rest of the
 /// pattern matches (`O(len(pattern) × len(ns))`).
 fn wildcard_witness(pattern: &[PatChar], ns: &str) -> Option<String> {
+    // The literal characters before the first wildcard must be the subject's first ones; when
+    // they differ, or reach past the namespace, no wildcard can cover it (most `…:<ns>:*`).
+    let ns_end = SA_SUBJECT_PREFIX.chars().count() + ns.chars().count();
+    let mut subject = SA_SUBJECT_PREFIX.chars().chain(ns.chars()).chain([':']);
+    for (k, pc) in pattern.iter().enumerate() {
+        let PatChar::Lit(l) = pc else { break };
+        if k >= ns_end || subject.next() != Some(*l) {
+            return None;
+        }
+    }
+    wildcard_witness_automaton(pattern, ns)
+}
+
+/// [`wildcard_witness`] without the shortcut.
+fn wildcard_witness_automaton(pattern: &[PatChar], ns: &str) -> Option<String> {
     let subject_prefix = format!("{SA_SUBJECT_PREFIX}{ns}:");
     let ns_start = SA_SUBJECT_PREFIX.chars().count();
     let ns_end = ns_start + ns.chars().count();
@@ -129,9 +144,10 @@ fn wildcard_witness(pattern: &[PatChar], ns: &str) -> Option<String> {
         first[0] = true;
     }
     close(&mut states, pattern);
+    let mut next = states.clone();
     for (k, ch) in subject_prefix.chars().enumerate() {
         let in_ns = (ns_start..ns_end).contains(&k);
-        let mut next = vec![[false; 2]; pattern.len() + 1];
+        next.fill([false; 2]);
         for (i, pc) in pattern.iter().enumerate() {
             let here = states.get(i).copied().unwrap_or([false; 2]);
             for (flag, on) in here.iter().enumerate() {
@@ -153,7 +169,7 @@ fn wildcard_witness(pattern: &[PatChar], ns: &str) -> Option<String> {
             }
         }
         close(&mut next, pattern);
-        states = next;
+        std::mem::swap(&mut states, &mut next);
     }
     states.iter().enumerate().find_map(|(i, s)| {
         let rest = pattern.get(i..)?;
@@ -302,7 +318,7 @@ mod tests {
     use super::super::group_other::testing::{
         findings, findings_with, inventory, oidc_policy, underlined, EKS, GH,
     };
-    use super::{wildcard_witness, PatChar};
+    use super::{wildcard_witness, wildcard_witness_automaton, PatChar};
 
     fn chars(p: &str) -> Vec<PatChar> {
         p.chars()
@@ -312,6 +328,48 @@ mod tests {
                 _ => PatChar::Lit(c),
             })
             .collect()
+    }
+
+    /// The shortcut on the literal head changes no answer of the automaton.
+    #[test]
+    fn shortcut_agrees_with_the_automaton() {
+        let heads = [
+            "",
+            "s",
+            "system:serviceaccount:",
+            "system:serviceaccount:k",
+            "system:serviceaccount:kube-system",
+            "system:serviceaccount:kube-system:",
+            "system:serviceaccount:kube-system:x",
+            "system:serviceaccount:payments:",
+            "system:serviceaccount:kube",
+            "system:serviceaccount:kube-systems",
+            "system:serviceaccount:kube-syste",
+            "x",
+            "system:serviceaccountX",
+        ];
+        let tails = [
+            "",
+            "*",
+            "?",
+            "*:*",
+            "-system:*",
+            "?ube-system:?",
+            "*default",
+            ":*",
+        ];
+        for ns in ["kube-system", "k", "kube-public"] {
+            for head in heads {
+                for tail in tails {
+                    let pattern = chars(&format!("{head}{tail}"));
+                    assert_eq!(
+                        wildcard_witness(&pattern, ns),
+                        wildcard_witness_automaton(&pattern, ns),
+                        "{head}{tail} / {ns}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
