@@ -182,14 +182,20 @@ pub(crate) struct IssuerKey<'k> {
 /// `sts:…`, `s3:…`, `saml:…`): its first `:`-separated part contains `.` or `/`, or it starts
 /// with `https:`/`http:` or `arn:` (SEMANTICS.md §4.1).
 pub(crate) fn issuer_key(key: &str) -> Option<IssuerKey<'_>> {
-    let first = key.split(':').next().unwrap_or("");
+    // Byte searches: `:`, `.` and `/` are ASCII, so they never match inside a character.
+    let bytes = key.as_bytes();
+    let first = bytes
+        .get(..memchr::memchr(b':', bytes).unwrap_or(bytes.len()))
+        .unwrap_or_default();
     let scheme_or_arn = ["arn", "https", "http"]
         .iter()
-        .any(|s| first.eq_ignore_ascii_case(s));
-    if !(scheme_or_arn || first.contains('.') || first.contains('/')) {
+        .any(|s| first.eq_ignore_ascii_case(s.as_bytes()));
+    if !(scheme_or_arn || memchr::memchr2(b'.', b'/', first).is_some()) {
         return None;
     }
-    Some(match key.rsplit_once(':') {
+    let split =
+        memchr::memrchr(b':', bytes).and_then(|at| Some((key.get(..at)?, key.get(at + 1..)?)));
+    Some(match split {
         Some((prefix, claim)) if !claim.is_empty() && !claim.contains('/') => IssuerKey {
             prefix,
             claim: Some(claim),
