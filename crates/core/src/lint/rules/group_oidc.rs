@@ -818,7 +818,7 @@ pub(crate) fn kubernetes_grammar() -> &'static Grammar {
 
 /// Whether `s` is a DNS-1123 label (lengths aside): `[a-z0-9]`, then `[a-z0-9-]`, ending in
 /// `[a-z0-9]`.
-fn is_dns_label(s: &str) -> bool {
+pub(crate) fn is_dns_label(s: &str) -> bool {
     let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     let bytes = s.as_bytes();
     bytes.first().is_some_and(alnum)
@@ -1310,6 +1310,27 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// TL207's shortcut: a value without `@` or a wildcard never matches an immutable
+        /// GitHub subject (every one holds `@`).
+        #[test]
+        fn immutable_subjects_hold_an_at_sign(
+            owner in "[a-z0-9-]{1,6}(@[0-9]{1,3})?",
+            repo in "[a-z0-9.-]{1,6}(@[0-9]{1,3})?",
+            context in "[a-z0-9:/_.-]{0,12}",
+        ) {
+            let text = format!("repo:{owner}/{repo}:{context}");
+            let matches = matches!(github_immutable_grammar().check(&items(&text)), Verdict::Matches(_));
+            if !text.contains('@') {
+                proptest::prop_assert!(!matches, "{text}");
+            }
+            // The shortcut only skips what cannot match; with `@` the grammar decides.
+            proptest::prop_assert_eq!(
+                matches,
+                matches!(reference_check(github_immutable_grammar(), &items(&text)), Verdict::Matches(_)),
+                "{}", text
+            );
+        }
+
         #[test]
         fn check_agrees_with_the_set_based_reference(
             g in 0usize..4,

@@ -1,9 +1,9 @@
 //! TL207 `malformed-subject`.
 
 use super::group_oidc::{
-    family, github_grammar, github_immutable_grammar, is_kubernetes_issuer, kubernetes_grammar,
-    loose_claim_conditions, quick_kubernetes, Failure, Item, Phase, ValuePattern, Verdict,
-    SA_PREFIX,
+    family, github_grammar, github_immutable_grammar, is_dns_label, is_kubernetes_issuer,
+    kubernetes_grammar, loose_claim_conditions, quick_kubernetes, Failure, Item, Phase,
+    ValuePattern, Verdict, SA_PREFIX,
 };
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::data::IssuerFamily;
@@ -123,7 +123,11 @@ impl Rule for MalformedSubject {
                         c.operator.is_some_and(|op| {
                             c.values.iter().any(|v| {
                                 ValuePattern::of(v, op).is_some_and(|p| {
-                                    matches!(
+                                    // Immutable subjects hold `@`: a value without `@` or a
+                                    // wildcard cannot match one.
+                                    p.items.iter().any(|i| {
+                                        matches!(i, Item::Lit('@') | Item::One | Item::Many)
+                                    }) && matches!(
                                         github_immutable_grammar().check(&p.items),
                                         Verdict::Matches(_)
                                     )
@@ -142,7 +146,8 @@ impl Rule for MalformedSubject {
                             OperatorFamily::StringExact | OperatorFamily::StringLike
                         );
                     for value in &condition.values {
-                        if kubernetes && plain && plainly_well_formed(value) {
+                        let like = op.base.family() == OperatorFamily::StringLike;
+                        if kubernetes && plain && plainly_well_formed(value, like) {
                             continue;
                         }
                         let Some(pattern) = ValuePattern::of(value, op) else {
@@ -172,11 +177,21 @@ impl Rule for MalformedSubject {
 /// Whether `value` is a service-account subject written out in full that [`check_kubernetes`]
 /// accepts (the common case), seen from its text alone: no wildcard or policy variable, the
 /// grammar's direct test passes, and the parts are within their lengths. Only for operators
-/// that compare case-sensitively.
-fn plainly_well_formed(value: &ConditionValue) -> bool {
+/// that compare case-sensitively. Under `StringLike` (`like`), also `<namespace>:*`, any account
+/// of one plainly written namespace.
+fn plainly_well_formed(value: &ConditionValue, like: bool) -> bool {
     let text = value.text.as_str();
-    !matches!(value.compiled, CompiledValue::Template(_))
-        && !text.contains(['*', '?'])
+    if matches!(value.compiled, CompiledValue::Template(_)) {
+        return false;
+    }
+    if let Some(namespace) = text
+        .strip_prefix(SA_PREFIX)
+        .and_then(|rest| rest.strip_suffix(":*"))
+        .filter(|_| like)
+    {
+        return namespace.len() <= 63 && is_dns_label(namespace);
+    }
+    !text.contains(['*', '?'])
         && quick_kubernetes(text)
         && text
             .strip_prefix(SA_PREFIX)
@@ -481,6 +496,8 @@ mod tests {
             name in prop_oneof![
                 "[a-z0-9][a-z0-9-]{0,68}[a-z0-9](\\.[a-z0-9][a-z0-9-]{0,68}[a-z0-9]){0,4}",
                 "[a-z0-9.:_A-]{0,70}(\\.[a-z0-9-]{0,70}){0,4}",
+                "\\*",
+                "[a-z*?]{0,3}\\*[a-z*?]{0,3}",
             ],
             like in any::<bool>(),
             prefix in prop::sample::select(vec!["system:serviceaccount:", "system:serviceaccounts:", "system:serviceaccount", ""]),
@@ -494,7 +511,7 @@ mod tests {
             let op = crate::policy::Operator::parse(if like { "StringLike" } else { "StringEquals" }).unwrap();
             let pattern = super::ValuePattern::of(&value, op).unwrap();
             let full = super::check_kubernetes(&pattern, &value);
-            if super::plainly_well_formed(&value) {
+            if super::plainly_well_formed(&value, like) {
                 prop_assert!(full.is_none(), "{text}: {full:?}");
             }
         }
@@ -605,6 +622,12 @@ mod tests {
         assert!(eks(
             "StringEquals",
             &format!("system:serviceaccount:{}:api", "a".repeat(63))
+        )
+        .is_empty());
+        // Every account of one namespace.
+        assert!(eks(
+            "StringLike",
+            &format!("system:serviceaccount:{}:*", "a".repeat(63))
         )
         .is_empty());
     }
