@@ -124,19 +124,53 @@ pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
     }
     let unreadable =
         |e: std::io::Error| ReadError::Unreadable(format!("cannot read `{}`: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let metadata = file.metadata().map_err(unreadable)?;
+    let len = metadata.len();
     if len > cap {
         return Err(too_large(&format!("`{}`", path.display()), Some(len), cap));
     }
     // The length is a hint (the file may change while it is read); the cap still holds.
-    let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    file.take(cap.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(unreadable)?;
+    let hint = usize::try_from(len).unwrap_or(0);
+    let mut buf = if metadata.is_file() && hint <= SMALL_FILE {
+        read_sized(&mut file, hint).map_err(unreadable)?
+    } else {
+        Vec::with_capacity(hint.saturating_add(1))
+    };
+    if buf.len() != hint || !metadata.is_file() || hint > SMALL_FILE {
+        let rest = cap.saturating_add(1).saturating_sub(buf.len() as u64);
+        file.take(rest).read_to_end(&mut buf).map_err(unreadable)?;
+    }
     if buf.len() as u64 > cap {
         return Err(too_large(&format!("`{}`", path.display()), None, cap));
     }
+    Ok(buf)
+}
+
+/// Files up to this size are read with [`read_sized`].
+const SMALL_FILE: usize = 1 << 20;
+
+/// Reads a regular file of `len` bytes (as its metadata says) asking for one byte more: when
+/// exactly `len` bytes come in a read that was asked for more, the file ended there, and the
+/// read that would confirm the end (one system call per file) is not made. Otherwise it
+/// returns what it read so far (less, or `len + 1` bytes when the file grew), and the caller
+/// reads on to the end.
+fn read_sized(file: &mut std::fs::File, len: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0; len + 1];
+    let mut filled = 0;
+    while let Some(spare) = buf.get_mut(filled..).filter(|s| !s.is_empty()) {
+        let asked = spare.len();
+        let n = match file.read(spare) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        filled += n;
+        if n == 0 || (n < asked && filled == len) {
+            break;
+        }
+    }
+    buf.truncate(filled);
     Ok(buf)
 }
 
@@ -163,5 +197,67 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             Exit::Error.into()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn scratch(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("trustlint-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::File::create(&path)
+            .and_then(|mut f| f.write_all(bytes))
+            .unwrap();
+        path
+    }
+
+    /// Files of every size around the small-file limit read back exactly.
+    #[test]
+    fn files_read_back_exactly() {
+        for len in [
+            0,
+            1,
+            2,
+            4095,
+            4096,
+            65_537,
+            SMALL_FILE - 1,
+            SMALL_FILE,
+            SMALL_FILE + 1,
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let path = scratch(&format!("f{len}"), &bytes);
+            let got = read_path(&path).ok().unwrap();
+            assert_eq!(got.len(), len);
+            assert!(got == bytes, "{len} bytes");
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+
+    /// When the size read before is wrong (the file changed), the sized read returns a prefix
+    /// of the file that the caller can tell from the whole file.
+    #[test]
+    fn sized_reads_stop_at_what_they_know() {
+        let bytes = b"0123456789".to_vec();
+        let path = scratch("sized", &bytes);
+        for hint in 0..14 {
+            let mut file = std::fs::File::open(&path).unwrap();
+            let got = read_sized(&mut file, hint).unwrap();
+            assert!(bytes.starts_with(&got), "{hint}");
+            // Taken as the whole file only when it has the size it was said to have.
+            assert_eq!(got.len() == hint, hint == bytes.len(), "{hint}");
+            assert!(got.len() <= hint + 1, "{hint}");
+            // What the caller reads on gives the whole file.
+            let mut rest = Vec::new();
+            file.read_to_end(&mut rest).unwrap();
+            let mut all = got.clone();
+            all.extend(rest);
+            assert_eq!(all, bytes, "{hint}");
+        }
+        std::fs::remove_file(path).unwrap();
     }
 }
