@@ -161,3 +161,28 @@ fn a_note_names_what_the_decision_rests_on() {
     assert!(note.contains("`!GetAtt OidcProvider.Arn`"), "{note}");
     assert!(note.contains("`${ServiceAccount}`"), "{note}");
 }
+
+/// Found by the `check_text` fuzz target: a literal block (`!Sub |`) at the end of a file
+/// without a final line break ends in a line break that has no byte of its own. A JSON error
+/// there (here an unterminated string) used to get a span one byte past the end of the file.
+#[test]
+fn findings_at_the_end_of_a_block_stay_in_the_file() {
+    let template = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: !Sub |\n        {\n          \"Version\": \"2012-10-17\",\n          \"Statement\": [{\"Effect\": \"Allow\",\n            \"Principal\": {\"Federated\": \"arn:aws:iam::111122223333:oidc-provi";
+    for text in [template.to_owned(), format!("{template}\n")] {
+        let report = check(text.as_bytes(), &CheckOptions::default());
+        assert!(
+            report.findings.iter().any(|r| r.finding.code == "TL001"),
+            "{:?}",
+            report.findings
+        );
+        for r in &report.findings {
+            let span = r.finding.span;
+            assert!(
+                span.start <= span.end && span.end <= text.len(),
+                "{} {span:?} in {} bytes",
+                r.finding.code,
+                text.len()
+            );
+        }
+    }
+}

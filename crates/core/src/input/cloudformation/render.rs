@@ -77,7 +77,9 @@ impl Emitter {
                     for (i, ch) in text.char_indices() {
                         let at = map.get(i).copied().unwrap_or(s.span.start);
                         let next = map.get(i + ch.len_utf8()).copied().filter(|&n| n > at);
-                        let end = next.unwrap_or(at + ch.len_utf8());
+                        // Within the scalar: the line break a literal block adds at the end of
+                        // a file without one has no byte of its own.
+                        let end = next.unwrap_or(at + ch.len_utf8()).min(s.span.end.max(at));
                         let mut buf = [0u8; 4];
                         let escaped;
                         let out: &str = match ch {
