@@ -132,12 +132,13 @@ pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
     }
     // The length is a hint (the file may change while it is read); the cap still holds.
     let hint = usize::try_from(len).unwrap_or(0);
-    let mut buf = if metadata.is_file() && hint <= SMALL_FILE {
+    let sized = metadata.is_file() && hint <= SMALL_FILE;
+    let mut buf = if sized {
         read_sized(&mut file, hint).map_err(unreadable)?
     } else {
         Vec::with_capacity(hint.saturating_add(1))
     };
-    if buf.len() != hint || !metadata.is_file() || hint > SMALL_FILE {
+    if !sized || buf.len() != hint {
         let rest = cap.saturating_add(1).saturating_sub(buf.len() as u64);
         file.take(rest).read_to_end(&mut buf).map_err(unreadable)?;
     }

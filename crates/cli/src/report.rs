@@ -20,6 +20,15 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The report as core's `check` document takes it.
+    fn checked(&self) -> CheckedFile<'_> {
+        CheckedFile {
+            path: &self.path,
+            text: &self.text,
+            report: &self.report,
+        }
+    }
+
     fn positions(&self) -> Vec<(Position, Position)> {
         let index = LineIndex::new(&self.text);
         self.report
@@ -121,14 +130,7 @@ pub fn write_json(
     threads: usize,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    let files: Vec<CheckedFile<'_>> = reports
-        .iter()
-        .map(|r| CheckedFile {
-            path: &r.path,
-            text: &r.text,
-            report: &r.report,
-        })
-        .collect();
+    let files: Vec<CheckedFile<'_>> = reports.iter().map(FileReport::checked).collect();
     let text = DocumentText::new(&files, output::Offsets::LineColumn);
     let len = text.len();
     let threads = if len < PARALLEL_DIAGNOSTICS {
@@ -293,14 +295,7 @@ mod tests {
         assert!(per_file > 0, "the example has findings");
         for copies in [0, 1, 3, PARALLEL_DIAGNOSTICS / per_file + 7] {
             let reports = reports(copies);
-            let files: Vec<CheckedFile<'_>> = reports
-                .iter()
-                .map(|r| CheckedFile {
-                    path: &r.path,
-                    text: &r.text,
-                    report: &r.report,
-                })
-                .collect();
+            let files: Vec<CheckedFile<'_>> = reports.iter().map(FileReport::checked).collect();
             let want = output::check::document_text(&files, output::Offsets::LineColumn);
             for threads in [1, 2, 3, 8] {
                 let mut out = Vec::new();

@@ -273,7 +273,9 @@ impl<'a> DocumentText<'a> {
                 .skip(at - first)
             {
                 out.extend_from_slice(if first + n == 0 { b"\n" } else { b",\n" });
-                out.extend_from_slice("  ".repeat(DIAGNOSTIC_LEVEL).as_bytes());
+                for _ in 0..DIAGNOSTIC_LEVEL {
+                    out.extend_from_slice(b"  ");
+                }
                 let d = diagnostic(f.path, f.text, index, map, r);
                 let mut ser = serde_json::Serializer::with_formatter(
                     &mut *out,
