@@ -1190,6 +1190,18 @@ fn non_whitespace_chars(doc: &str) -> usize {
 /// For each member, whether it is the last one with its exact key (the copy last-wins JSON
 /// readers keep). Linear.
 fn last_copies(members: &[Member]) -> Vec<bool> {
+    // Objects of a policy are small: compare pairwise without hashing; hash large ones.
+    if members.len() <= 16 {
+        return members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| members.iter().skip(i + 1).all(|later| later.key != m.key))
+            .collect();
+    }
+    last_copies_hashed(members)
+}
+
+fn last_copies_hashed(members: &[Member]) -> Vec<bool> {
     let mut seen: HashSet<&str> = HashSet::with_capacity(members.len());
     let mut kept: Vec<bool> = members
         .iter()
@@ -1278,6 +1290,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The pairwise path for small objects keeps the same members as the hashed one.
+        #[test]
+        fn last_copies_pairwise_and_hashed_agree(keys in prop::collection::vec("[ab]{0,2}", 0..20)) {
+            let members: Vec<crate::json::Member> = keys
+                .iter()
+                .map(|k| crate::json::Member {
+                    key: k.clone(),
+                    key_span: crate::source::Span::new(0, 0),
+                    value: crate::json::parse(b"null").expect("null parses"),
+                })
+                .collect();
+            prop_assert_eq!(super::last_copies(&members), super::last_copies_hashed(&members));
+        }
+    }
+
     use super::non_whitespace_chars;
 
     /// The count written plainly, character by character.

@@ -5,7 +5,7 @@
 //! their claims, Pod Identity session tags, and `StringLike` patterns as character sequences.
 
 use crate::lint::data::{self, BUILT_IN_IDPS, POD_IDENTITY_SERVICE, POD_IDENTITY_TAGS};
-use crate::lint::{split_claim, trusts_service, LintContext};
+use crate::lint::{trusts_service, LintContext};
 use crate::matching::TemplatePart;
 use crate::policy::{
     BaseOperator, CompiledValue, Condition, ConditionValue, Effect, PrincipalEntry, PrincipalKind,
@@ -60,8 +60,15 @@ pub(crate) fn identity_providers<'a>(
 /// The claim a condition names under `prefix` (`<prefix>:<claim>`, prefix compared ASCII
 /// case-insensitively), as written.
 pub(crate) fn claim_of<'c>(condition: &'c Condition, prefix: &str) -> Option<&'c str> {
-    let (p, claim) = split_claim(&condition.key)?;
-    p.eq_ignore_ascii_case(prefix).then_some(claim)
+    // The same as splitting at the last colon and comparing the part before it, without
+    // searching the key from its end.
+    let key = condition.key.as_bytes();
+    let head = key.get(..prefix.len())?;
+    if !head.eq_ignore_ascii_case(prefix.as_bytes()) || key.get(prefix.len()) != Some(&b':') {
+        return None;
+    }
+    let claim = condition.key.get(prefix.len() + 1..)?;
+    (!claim.contains(':')).then_some(claim)
 }
 
 /// The conditions of a statement on `<prefix>:<claim>` (key compared ASCII case-insensitively).
@@ -70,10 +77,10 @@ pub(crate) fn conditions_on<'s>(
     prefix: &'s str,
     claim: &'s str,
 ) -> impl Iterator<Item = &'s Condition> {
-    statement
-        .conditions
-        .iter()
-        .filter(move |c| claim_of(c, prefix).is_some_and(|k| k.eq_ignore_ascii_case(claim)))
+    statement.conditions.iter().filter(move |c| {
+        c.key.len() == prefix.len() + 1 + claim.len()
+            && claim_of(c, prefix).is_some_and(|k| k.eq_ignore_ascii_case(claim))
+    })
 }
 
 /// Whether an issuer looks like a Kubernetes service-account issuer: an EKS issuer, or one whose
@@ -459,5 +466,34 @@ mod tests {
         assert_eq!(quoted_list(&["a", "b", "c"]), "`a`, `b` and `c`");
         assert_eq!(quoted_list(&[]), "");
         assert_eq!(quoted_alternatives(&["a", "b"]), "`a` or `b`");
+    }
+
+    proptest::proptest! {
+        /// `claim_of` is "split at the last colon, compare the part before it".
+        #[test]
+        fn claim_of_splits_at_the_last_colon(
+            key in "[aAbB:.é/]{0,12}",
+            prefix in "[aAbB:.é/]{0,6}",
+            claim in "[aAbB:é]{0,3}",
+        ) {
+            let condition = crate::policy::Condition {
+                operator_text: "StringEquals".to_owned(),
+                operator: crate::policy::Operator::parse("StringEquals"),
+                operator_span: crate::source::Span::new(0, 0),
+                key_lower: key.to_ascii_lowercase(),
+                key: key.clone(),
+                key_span: crate::source::Span::new(0, 0),
+                values: Vec::new(),
+                values_span: crate::source::Span::new(0, 0),
+            };
+            let expected = crate::lint::split_claim(&key)
+                .filter(|(p, _)| p.eq_ignore_ascii_case(&prefix))
+                .map(|(_, c)| c);
+            proptest::prop_assert_eq!(claim_of(&condition, &prefix), expected);
+            let statement_has = expected.is_some_and(|c| c.eq_ignore_ascii_case(&claim));
+            let on = claim_of(&condition, &prefix).is_some_and(|k| k.eq_ignore_ascii_case(&claim))
+                && condition.key.len() == prefix.len() + 1 + claim.len();
+            proptest::prop_assert_eq!(on, statement_has);
+        }
     }
 }
