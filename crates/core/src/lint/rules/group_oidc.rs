@@ -1350,7 +1350,15 @@ mod tests {
             sep in proptest::sample::select(vec![":", "/", "."]),
             name in "[a-z0-9.-]{0,10}|[a-zA-Z0-9._:-]{0,8}",
         ) {
-            agrees_with_reference(kubernetes_grammar(), &format!("{head}{namespace}{sep}{name}"))?;
+            let text = format!("{head}{namespace}{sep}{name}");
+            agrees_with_reference(kubernetes_grammar(), &text)?;
+            // The direct test is the grammar itself on literal text, both ways (TL206 asks
+            // it alone).
+            proptest::prop_assert_eq!(
+                quick_kubernetes(&text),
+                matches!(reference_check(kubernetes_grammar(), &items(&text)), Verdict::Matches(_)),
+                "{}", text
+            );
         }
 
         /// GitHub subjects built from owner, repository and context parts agree with the
