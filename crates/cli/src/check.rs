@@ -18,6 +18,43 @@ use trustlint_core::source::Span;
 struct Target {
     path: PathBuf,
     explicit: bool,
+    /// What its extension says it is (read once, at the walk).
+    ext: Ext,
+}
+
+impl Target {
+    fn new(path: PathBuf, explicit: bool) -> Target {
+        let ext = Ext::of(&path);
+        Target {
+            path,
+            explicit,
+            ext,
+        }
+    }
+}
+
+/// The extensions `check` looks at in a directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ext {
+    /// `.json`: policies, IAM dumps, plans, templates.
+    Json,
+    /// `.yaml`/`.yml`: manifests, templates.
+    Yaml,
+    /// `.template`: CloudFormation's other usual extension, JSON or YAML.
+    Template,
+    /// Any other (or none).
+    Other,
+}
+
+impl Ext {
+    fn of(path: &Path) -> Ext {
+        match path.extension().and_then(std::ffi::OsStr::to_str) {
+            Some("json") => Ext::Json,
+            Some("yaml" | "yml") => Ext::Yaml,
+            Some("template") => Ext::Template,
+            _ => Ext::Other,
+        }
+    }
 }
 
 /// Run the command.
@@ -53,18 +90,12 @@ pub fn run(args: &CheckArgs) -> Result<Exit, String> {
     };
     let mut targets = Vec::new();
     for root in &roots {
-        if root == Path::new("-") {
-            targets.push(Target {
-                path: root.clone(),
-                explicit: true,
-            });
+        if crate::is_stdin(root) {
+            targets.push(Target::new(root.clone(), true));
         } else if root.is_dir() {
             walk(root, &ignore_paths, &config.root(), &mut targets)?;
         } else if root.exists() {
-            targets.push(Target {
-                path: root.clone(),
-                explicit: true,
-            });
+            targets.push(Target::new(root.clone(), true));
         } else {
             return Err(format!(
                 "cannot read `{}`: no such file or directory",
@@ -74,7 +105,7 @@ pub fn run(args: &CheckArgs) -> Result<Exit, String> {
     }
     // Only YAML files can hold the ServiceAccounts that cross-checks pair with roles: without
     // one, what each file holds is dropped as soon as it is checked.
-    let keep_inputs = targets.iter().any(|t| is_yaml(&t.path));
+    let keep_inputs = targets.iter().any(|t| t.ext == Ext::Yaml);
     let mut checked = check_all(&targets, &options, keep_inputs)?;
     cross_check(&mut checked, &options);
     let reports: Vec<FileReport> = checked.into_iter().map(|c| c.file).collect();
@@ -138,9 +169,8 @@ fn walk(
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
         let path = entry.path();
-        let candidate =
-            path.extension().is_some_and(|e| e == "json") || is_yaml(path) || is_template(path);
-        if !entry.file_type().is_some_and(|t| t.is_file()) || !candidate {
+        let ext = Ext::of(path);
+        if !entry.file_type().is_some_and(|t| t.is_file()) || ext == Ext::Other {
             continue;
         }
         let rel = path.strip_prefix(config_root).unwrap_or(path);
@@ -151,6 +181,7 @@ fn walk(
         found.push(Target {
             path: path.to_path_buf(),
             explicit: false,
+            ext,
         });
     }
     sort_paths(&mut found);
@@ -348,22 +379,13 @@ fn with_account_id(text: &str, account: &str) -> Option<Input> {
     read_template(text, &options)
 }
 
-fn is_yaml(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
-}
-
-/// A `.template` file (CloudFormation's other usual extension, JSON or YAML).
-fn is_template(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "template")
-}
-
 fn check_one(
     target: &Target,
     options: &CheckOptions,
     keep_input: bool,
     threads: usize,
 ) -> Result<Option<Checked>, String> {
-    let path = if target.path == Path::new("-") {
+    let path = if crate::is_stdin(&target.path) {
         "<stdin>".to_owned()
     } else {
         display(&target.path)
@@ -382,7 +404,7 @@ fn check_one(
         }
     };
     let bytes: &[u8] = raw.as_deref().unwrap_or(text.as_bytes());
-    let yaml = is_yaml(&target.path);
+    let yaml = target.ext == Ext::Yaml;
     if yaml && !trustlint_core::input::cloudformation::looks_like_template(&text) {
         return Ok(check_manifest(target, path, text, options));
     }
@@ -397,12 +419,12 @@ fn check_one(
             return Ok(None);
         }
         InputKind::Unrecognized | InputKind::Invalid
-            if is_template(&target.path) && !target.explicit =>
+            if target.ext == Ext::Template && !target.explicit =>
         {
             return Ok(None);
         }
         InputKind::Invalid
-            if is_template(&target.path) && options.selects(code::INVALID_JSON.code) =>
+            if target.ext == Ext::Template && options.selects(code::INVALID_JSON.code) =>
         {
             report.findings = vec![Reported {
                 policy: None,
@@ -668,10 +690,7 @@ mod tests {
                 }
                 let mut targets: Vec<Target> = order
                     .iter()
-                    .map(|p| Target {
-                        path: PathBuf::from(p),
-                        explicit: false,
-                    })
+                    .map(|p| Target::new(PathBuf::from(p), false))
                     .collect();
                 sort_paths(&mut targets);
                 let got: Vec<PathBuf> = targets.into_iter().map(|t| t.path).collect();

@@ -107,10 +107,17 @@ fn too_large(what: &str, len: Option<u64>, cap: u64) -> ReadError {
     ))
 }
 
+/// Whether `path` means standard input (`-`, as `Path` compares it). Paths that do not start
+/// with `-` (every walked path) are told apart without comparing components.
+#[must_use]
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str().as_encoded_bytes().first() == Some(&b'-') && path == Path::new("-")
+}
+
 /// Read a file, or standard input for `-`, refusing anything larger than [`max_file_bytes`].
 pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
     let cap = max_file_bytes();
-    if path == Path::new("-") {
+    if is_stdin(path) {
         let mut buf = Vec::new();
         std::io::stdin()
             .lock()
@@ -205,6 +212,16 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn standard_input_is_told_apart_as_path_equality_does() {
+        for p in [
+            "-", "-/", "-//", "-/.", "./-", "--", "-x", "x-", "/tmp/-", "", "/", ".",
+        ] {
+            let path = Path::new(p);
+            assert_eq!(is_stdin(path), path == Path::new("-"), "{p:?}");
+        }
+    }
 
     fn scratch(name: &str, bytes: &[u8]) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("trustlint-read-{}", std::process::id()));
