@@ -434,6 +434,37 @@ fn diff_fails_the_gate_on_a_role_it_cannot_compare() {
 }
 
 #[test]
+fn diff_does_not_read_an_unreadable_policy_as_admitting_nobody() {
+    // `get-role` output whose URL-encoded document is cut short: no policy to compare, so
+    // neither "narrowed" (NEW) nor "widened" (OLD) is claimed, and the gate fails.
+    let dir = std::env::temp_dir().join(format!("trustlint-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("get-role.json");
+    std::fs::write(
+        &broken,
+        r#"{"Role": {"RoleName": "payments", "Arn": "arn:aws:iam::111122223333:role/payments", "AssumeRolePolicyDocument": "%7B%22Version"}}"#,
+    )
+    .unwrap();
+    let broken = broken.display().to_string();
+    for (old, new) in [
+        ("examples/irsa-payments.json", broken.as_str()),
+        (broken.as_str(), "examples/irsa-payments.json"),
+    ] {
+        let out = trustlint(&["diff", old, new, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{old} -> {new}");
+        let v = json_of(&out);
+        assert!(v["widened"].as_array().unwrap().is_empty(), "{v}");
+        assert!(v["narrowed"].as_array().unwrap().is_empty(), "{v}");
+        assert_eq!(v["undecided"][0], "payments");
+        let human = trustlint(&["diff", old, new]);
+        assert_eq!(human.status.code(), Some(1));
+        let text = String::from_utf8_lossy(&human.stdout);
+        assert!(text.contains("? payments: not compared"), "{text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn who_can_assume_and_diff_on_every_shared_corpus_case() {
     let dir = shared_corpus();
     let mut n = 0;

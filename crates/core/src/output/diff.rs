@@ -31,13 +31,16 @@ pub struct DiffChange {
 pub struct Compared {
     /// The changes, in order: per role, the widened changes then the narrowed ones.
     pub changes: Vec<DiffChange>,
-    /// Roles not compared because a side holds values trustlint cannot know (by name).
+    /// Roles not compared because a side holds values trustlint cannot know, or a policy it
+    /// could not read (by name).
     pub undecided: Vec<Option<String>>,
 }
 
 /// Pair the roles of two inputs by name (two single policies pair with each other) and list
-/// what changed. A pair where either side rests on unknown values is not compared: it is listed
-/// in [`Compared::undecided`], since any change claimed there could be false.
+/// what changed. A pair where either side rests on unknown values, or holds a policy document
+/// that could not be read (invalid JSON, a document of the wrong type), is not compared: it is
+/// listed in [`Compared::undecided`], since any change claimed there could be false. A role
+/// present on one side only is compared with a policy that admits nobody.
 ///
 /// # Errors
 /// When a condition's string set is too complex to compare exactly.
@@ -76,7 +79,11 @@ pub fn changes(old: &Input, new: &Input) -> Result<Compared, String> {
     let mut out = Vec::new();
     let mut undecided = Vec::new();
     for (name, o, n) in pairs {
-        if o.into_iter().chain(n).any(PolicySource::has_unknowns) {
+        let unreadable = |s: &PolicySource| s.parsed.policy.is_none();
+        if o.into_iter()
+            .chain(n)
+            .any(|s| s.has_unknowns() || unreadable(s))
+        {
             undecided.push(name);
             continue;
         }
