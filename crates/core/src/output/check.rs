@@ -168,9 +168,9 @@ pub fn document_text(files: &[CheckedFile<'_>], offsets: Offsets) -> String {
 #[derive(Debug)]
 pub struct DocumentText<'a> {
     files: &'a [CheckedFile<'a>],
-    /// One line index per file.
-    indexes: Vec<LineIndex>,
-    /// One UTF-16 map per file, when UTF-16 offsets are asked for.
+    /// One line index per file with diagnostics (`None` for the others, most of a directory).
+    indexes: Vec<Option<LineIndex>>,
+    /// One UTF-16 map per file with diagnostics, when UTF-16 offsets are asked for.
     maps: Vec<Option<Utf16Map>>,
     /// The document position of each file's first diagnostic, then the number of diagnostics.
     starts: Vec<usize>,
@@ -193,10 +193,16 @@ impl<'a> DocumentText<'a> {
         starts.push(at);
         DocumentText {
             files,
-            indexes: files.iter().map(|f| LineIndex::new(f.text)).collect(),
+            indexes: files
+                .iter()
+                .map(|f| (!f.report.findings.is_empty()).then(|| LineIndex::new(f.text)))
+                .collect(),
             maps: files
                 .iter()
-                .map(|f| (offsets == Offsets::Utf16).then(|| Utf16Map::new(f.text)))
+                .map(|f| {
+                    (offsets == Offsets::Utf16 && !f.report.findings.is_empty())
+                        .then(|| Utf16Map::new(f.text))
+                })
                 .collect(),
             starts,
         }
@@ -253,11 +259,13 @@ impl<'a> DocumentText<'a> {
         // About 600 bytes a diagnostic; growing past that is amortised.
         out.reserve(end.saturating_sub(at).saturating_mul(600));
         while at < end {
-            // The file holding position `at`: the last whose first position is at or before it.
+            // The file holding position `at`: the last whose first position is at or before it
+            // (a file without diagnostics starts where the next one does, so this one has
+            // diagnostics, and a line index).
             let file = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
             let (Some(f), Some(index), Some(&first)) = (
                 self.files.get(file),
-                self.indexes.get(file),
+                self.indexes.get(file).and_then(Option::as_ref),
                 self.starts.get(file),
             ) else {
                 return;
@@ -552,7 +560,9 @@ mod tests {
                 report: &broken_report,
             },
         ];
-        let clean = check(b"{}", &CheckOptions::default());
+        // A file without diagnostics (it gets no line index) between files with them.
+        let mut clean = check(b"{}", &CheckOptions::default());
+        clean.findings.clear();
         let clean = CheckedFile {
             path: "clean.json",
             text: "{}",
