@@ -30,7 +30,9 @@
 //! accept less than that `*`), so patterns made of `*` and literal text stay linear in the
 //! pattern length; literal text, with or without one final `*`, and finite sets of literal
 //! strings are built without the general construction. Patterns with many `?` after a `*` can
-//! need exponentially many states;
+//! need exponentially many states: the construction of a pattern stops at a limit linear in its
+//! length (64 states plus 8 per element: a character, a `?` or a run of `*`), with
+//! [`TooComplex`], and
 //! every fallible construction stops at [`MAX_STATES`] with [`TooComplex`]. Minimisation is
 //! partition refinement that only re-examines predecessors of states whose block changed and
 //! always moves the smaller parts of a split, so long chains do not make it quadratic.
@@ -62,9 +64,11 @@ use automaton::{Dfa, Tail};
 /// The maximum number of DFA states any construction may create.
 pub const MAX_STATES: usize = 100_000;
 
-/// A set would need more than [`MAX_STATES`] automaton states to be represented exactly.
+/// A set would need more automaton states than allowed to be represented exactly: more than
+/// [`MAX_STATES`], or, for a `StringLike` pattern, more than 64 plus 8 per element (a
+/// character, a `?` or a run of `*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[error("string set too complex: the automaton needs more than {MAX_STATES} states (gave up at {states})")]
+#[error("string set too complex: gave up at {states} automaton states (the limits are {MAX_STATES} states for a set, and 64 plus 8 per character for a `StringLike` pattern, a run of `*` counting as one)")]
 pub struct TooComplex {
     /// The number of states created when the construction was abandoned.
     pub states: usize,
@@ -155,8 +159,9 @@ impl StringSet {
     ///
     /// # Errors
     ///
-    /// [`TooComplex`] when the automaton would need more than [`MAX_STATES`] states (for
-    /// example a `*` followed by a long run of `?`).
+    /// [`TooComplex`] when the automaton would need more than 64 states plus 8 per element of
+    /// the pattern (a character, a `?` or a run of `*`), or more than [`MAX_STATES`]: for
+    /// example a `*` followed by more than six `?`.
     pub fn like(pieces: &[Piece<'_>]) -> Result<StringSet, TooComplex> {
         Ok(StringSet::from_canonical(glob::minimal(pieces)?))
     }

@@ -23,6 +23,25 @@ use crate::matching::Piece;
 /// patterns such as a `*` followed by thousands of the same character.
 const MAX_POSITIONS: usize = 64 * MAX_STATES;
 
+/// The states a pattern of `tokens` tokens may take in the subset construction: a few per
+/// token (patterns of literal text, `*` and a few `?` need about one per token), and at most
+/// [`MAX_STATES`]. Many `?` after a `*` need exponentially many states; they stop here, in
+/// time linear in the pattern, instead of at [`MAX_STATES`] (about a second per pattern, found
+/// by the `like_matcher` fuzz target), so a document's patterns together cost time linear in
+/// its length.
+pub(super) fn state_limit(tokens: usize) -> usize {
+    tokens
+        .saturating_add(1)
+        .saturating_mul(STATES_PER_TOKEN)
+        .saturating_add(MIN_STATES)
+        .min(MAX_STATES)
+}
+
+/// See [`state_limit`].
+const STATES_PER_TOKEN: usize = 8;
+/// See [`state_limit`].
+const MIN_STATES: usize = 64;
+
 /// One pattern element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token {
@@ -105,6 +124,8 @@ struct SetIndex {
     ids: HashMap<Vec<usize>, usize>,
     queue: VecDeque<Vec<usize>>,
     positions: usize,
+    /// At most this many states ([`state_limit`]).
+    limit: usize,
 }
 
 impl SetIndex {
@@ -114,7 +135,7 @@ impl SetIndex {
         }
         let id = self.ids.len();
         self.positions += set.len();
-        if id >= MAX_STATES || self.positions > MAX_POSITIONS {
+        if id >= self.limit || self.positions > MAX_POSITIONS {
             return Err(TooComplex { states: id + 1 });
         }
         self.ids.insert(set.clone(), id);
@@ -163,6 +184,7 @@ fn subsets(tokens: &[Token]) -> Result<Dfa, TooComplex> {
         ids: HashMap::new(),
         queue: VecDeque::new(),
         positions: 0,
+        limit: state_limit(tokens.len()),
     };
     index.intern(close(tokens, vec![0]))?;
     let mut dfa = Dfa::default();
