@@ -222,7 +222,7 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, String> {
     for name in &compared.undecided {
         let role = name.as_deref().unwrap_or("the policy");
         human.push_str(&format!(
-            "? {role}: not compared, it rests on values trustlint cannot resolve or on a policy it cannot read (see `trustlint check`)\n"
+            "? {role}: not compared, it rests on values trustlint cannot resolve, or on a policy it cannot read or IAM would refuse (see `trustlint check`)\n"
         ));
     }
     for c in changes {

@@ -161,7 +161,7 @@ impl StringSet {
     ///
     /// [`TooComplex`] when the automaton would need more than 64 states plus 8 per element of
     /// the pattern (a character, a `?` or a run of `*`), or more than [`MAX_STATES`]: for
-    /// example a `*` followed by more than six `?`.
+    /// example `*a` followed by seven or more `?` (`*a` and k `?` need 2^(k+1) states).
     pub fn like(pieces: &[Piece<'_>]) -> Result<StringSet, TooComplex> {
         Ok(StringSet::from_canonical(glob::minimal(pieces)?))
     }

@@ -31,7 +31,6 @@ const MAX_POSITIONS: usize = 64 * MAX_STATES;
 /// its length.
 pub(super) fn state_limit(tokens: usize) -> usize {
     tokens
-        .saturating_add(1)
         .saturating_mul(STATES_PER_TOKEN)
         .saturating_add(MIN_STATES)
         .min(MAX_STATES)

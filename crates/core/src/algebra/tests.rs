@@ -220,13 +220,13 @@ fn question_marks_after_a_star_are_exponential() {
     assert!(set.contains("xxabbbbb"));
     assert!(!set.contains("xxbabbbb"));
 
-    // Ten `?` would need 2^11 states, more than the limit for 12 elements (64 + 8 · 13): the
+    // Ten `?` would need 2^11 states, more than the limit for 12 elements (64 + 8 · 12): the
     // construction stops there, not at `MAX_STATES`.
     let pattern = format!("*a{}", "?".repeat(10));
     assert_eq!(
         StringSet::like_wild(&pattern),
         Err(TooComplex {
-            states: 64 + 8 * 13 + 1
+            states: 64 + 8 * 12 + 1
         })
     );
 
@@ -236,7 +236,7 @@ fn question_marks_after_a_star_are_exponential() {
     assert_eq!(
         result,
         Err(TooComplex {
-            states: 64 + 8 * 33 + 1
+            states: 64 + 8 * 32 + 1
         })
     );
     let elapsed = start.elapsed();
@@ -267,7 +267,7 @@ fn question_marks_after_a_star_are_exponential() {
     assert_eq!(
         StringSet::like(&found),
         Err(TooComplex {
-            states: 64 + 8 * (tokens + 1) + 1
+            states: 64 + 8 * tokens + 1
         })
     );
 
@@ -520,7 +520,10 @@ fn term(alphabet: &'static Alphabet) -> impl Strategy<Value = Term> {
     let leaf = prop_oneof![
         1 => string_over(alphabet.exact, 4).prop_map(Term::Exact),
         1 => string_over(alphabet.ignore, 4).prop_map(Term::IgnoreCase),
-        2 => proptest::collection::vec(piece, 0..=3).prop_map(Term::Like),
+        // Patterns past their automaton limit (many `?` after a `*`) are not sets to compare.
+        2 => proptest::collection::vec(piece, 0..=3)
+            .prop_filter("within the pattern's automaton limit", |p| StringSet::like(&borrow(p)).is_ok())
+            .prop_map(Term::Like),
     ];
     leaf.prop_recursive(3, 16, 2, |inner| {
         prop_oneof![
@@ -730,7 +733,10 @@ proptest! {
         texts in proptest::collection::vec(string_over(LONG_TEXT, 14), 1..16),
     ) {
         let borrowed = borrow(&pieces);
-        let set = StringSet::like(&borrowed).unwrap();
+        // A pattern past its automaton limit (many `?` after a `*`) has no set to compare.
+        let Ok(set) = StringSet::like(&borrowed) else {
+            return Ok(());
+        };
         let oracle = LikePattern::compile(&borrowed);
         for text in &texts {
             prop_assert_eq!(set.contains(text), oracle.matches(text), "{:?}", text);

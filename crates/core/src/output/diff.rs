@@ -38,7 +38,8 @@ pub struct Compared {
 
 /// Pair the roles of two inputs by name (two single policies pair with each other) and list
 /// what changed. A pair where either side rests on unknown values, or holds a policy document
-/// that could not be read (invalid JSON, a document of the wrong type), is not compared: it is
+/// that could not be read (invalid JSON, a document of the wrong type) or that IAM would refuse
+/// to store (no `Statement`, values of the wrong type, …), is not compared: it is
 /// listed in [`Compared::undecided`], since any change claimed there could be false. A role
 /// present on one side only is compared with a policy that admits nobody.
 ///
@@ -79,7 +80,13 @@ pub fn changes(old: &Input, new: &Input) -> Result<Compared, String> {
     let mut out = Vec::new();
     let mut undecided = Vec::new();
     for (name, o, n) in pairs {
-        let unreadable = |s: &PolicySource| s.parsed.policy.is_none();
+        // No model, or a document IAM would refuse to store (no `Statement`, wrong types, …):
+        // neither is a policy that admits nobody.
+        // (A document compared with an identical one changes nothing, whatever it holds.)
+        let identical = matches!((o, n), (Some(a), Some(b)) if a.parsed == b.parsed);
+        let unreadable = |s: &PolicySource| {
+            !identical && (s.parsed.policy.is_none() || s.parsed.iam_would_reject())
+        };
         if o.into_iter()
             .chain(n)
             .any(|s| s.has_unknowns() || unreadable(s))
