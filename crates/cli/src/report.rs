@@ -30,6 +30,10 @@ impl FileReport {
     }
 
     fn positions(&self) -> Vec<(Position, Position)> {
+        // Most files of a directory have no findings: no line index for them.
+        if self.report.findings.is_empty() {
+            return Vec::new();
+        }
         let index = LineIndex::new(&self.text);
         self.report
             .findings

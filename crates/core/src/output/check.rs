@@ -191,19 +191,21 @@ impl<'a> DocumentText<'a> {
             at += file.report.findings.len();
         }
         starts.push(at);
+        // Only files with diagnostics need positions: most files of a directory have none.
+        let (indexes, maps) = files
+            .iter()
+            .map(|f| {
+                if f.report.findings.is_empty() {
+                    return (None, None);
+                }
+                let map = (offsets == Offsets::Utf16).then(|| Utf16Map::new(f.text));
+                (Some(LineIndex::new(f.text)), map)
+            })
+            .unzip();
         DocumentText {
             files,
-            indexes: files
-                .iter()
-                .map(|f| (!f.report.findings.is_empty()).then(|| LineIndex::new(f.text)))
-                .collect(),
-            maps: files
-                .iter()
-                .map(|f| {
-                    (offsets == Offsets::Utf16 && !f.report.findings.is_empty())
-                        .then(|| Utf16Map::new(f.text))
-                })
-                .collect(),
+            indexes,
+            maps,
             starts,
         }
     }
